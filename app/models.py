@@ -1,0 +1,5 @@
+"""Imports every model module so that metadata is complete wherever tables are needed."""
+
+from app.accounts.models import RoleGrant, User  # noqa: F401
+from app.audit.models import AuditEvent  # noqa: F401
+from app.notifications.models import OutboxMessage  # noqa: F401

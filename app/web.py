@@ -1,0 +1,89 @@
+"""Rendering: one helper decides between a whole page and an htmx fragment."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, make_response, render_template, request, url_for
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup, escape
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of a page.
+
+    Boosted navigation and history restores need the whole page, so they get it.
+    """
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Boosted") != "true"
+    )
+
+
+def render(
+    template: str,
+    *,
+    block: str | None = "content",
+    status: int = 200,
+    announce: str | None = None,
+    **context,
+) -> Response:
+    """Render ``template``, or only its ``block`` for an htmx fragment request.
+
+    ``announce`` is read out by screen readers: it is sent into the page's one polite live
+    region out of band with a fragment (a full page shows it in its own content).
+    """
+    if block and wants_fragment():
+        body = render_block(template, block, **context)
+        if announce:
+            body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
+                escape(announce)
+            )
+    else:
+        body = render_template(template, announce=announce, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_web(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    version = _static_version(app)
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 60 * 60 * 24 * 365)
+
+    def static_url(filename: str) -> str:
+        return url_for("static", filename=filename, v=version)
+
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals["url_if_exists"] = url_if_exists
+
+
+def url_if_exists(endpoint: str, **values) -> str | None:
+    """``url_for(endpoint)``, or None while that part of the app does not exist."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails and letters, built on the configured ``BASE_URL``.
+
+    Works outside a request (commands that send reminders) and never trusts a Host header.
+    """
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def _static_version(app: Flask) -> str:
+    """A short fingerprint of static files, so caches can keep them for a year."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(app.static_folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
