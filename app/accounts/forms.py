@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
 from app.accounts.access import ROLE_LABELS, SCOPE_KIND, Role
 from app.forms import BaseForm
@@ -10,14 +10,21 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
-def _email_field(**kwargs):
+def _email_field(new: bool = False, **kwargs):
+    """An email input. Only a ``new`` address is checked strictly: existing accounts (the
+    demo's ``.test`` addresses among them) must always be able to sign in."""
+    validators = [
+        DataRequired(_l("Enter your email address.")),
+        Length(max=254, message=_l("An email address has at most 254 characters.")),
+    ]
+    message = _l("Enter an email address like name@example.com.")
+    if new:
+        validators.append(Email(message, check_deliverability=False))
+    else:
+        validators.append(Regexp(r"^[^@\s]+@[^@\s]+$", message=message))
     return EmailField(
         _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254, message=_l("An email address has at most 254 characters.")),
-            Email(_l("Enter an email address like name@example.com."), check_deliverability=False),
-        ],
+        validators=validators,
         render_kw={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"},
         **kwargs,
     )
@@ -49,7 +56,7 @@ def _language_choices():
 
 
 class SignUpForm(BaseForm):
-    email = _email_field()
+    email = _email_field(new=True)
     password = _new_password_field()
     locale = SelectField(
         _l("Language for emails"), choices=_language_choices, validate_choice=True

@@ -132,8 +132,8 @@ def _start_session(user, remember: bool) -> None:
 @public
 def sign_out():
     if ConfirmForm().validate_on_submit():
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it leaves the note that deletes the remember cookie
         flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"))
 
@@ -168,8 +168,8 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
         db.session.commit()
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it leaves the note that deletes the remember cookie
         flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for(".sign_in"))
     return render("accounts/reset_password.html", form=form, status=INVALID if form.errors else 200)

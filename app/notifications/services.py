@@ -21,6 +21,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
+from app.i18n.locales import DEFAULT, LANGUAGES
 from app.notifications.models import OutboxMessage
 from app.timeutil import utcnow
 
@@ -35,8 +36,6 @@ def notify(recipient: str, template: str, locale: str, **context) -> OutboxMessa
     The template has a ``subject`` and a ``body`` block; both are rendered now, in the
     recipient's language (an interface language code such as ``es``).
     """
-    from app.i18n.locales import DEFAULT, LANGUAGES
-
     language = LANGUAGES.get(locale) or LANGUAGES[DEFAULT]
     name = f"mail/{template}.txt"
     with force_locale(language.babel):
@@ -140,9 +139,10 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Content-Language"] = message.locale.replace("_", "-")
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body)
+    # After set_content, which replaces every Content-* header.
+    email["Content-Language"] = LANGUAGES[message.locale].tag if message.locale in LANGUAGES else "en"
     return email
 
 
