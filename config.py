@@ -94,9 +94,7 @@ class TestingConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        self.SQLALCHEMY_DATABASE_URI = _database_url(
-            os.environ.get("TEST_DATABASE_URL"), "test.db"
-        )
+        self.SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL"), "test.db")
         self.BASE_URL = "http://families.test"
         self.MAIL_PORT = 0  # tests point this at their own SMTP server
         self.RATELIMIT_STORAGE_URI = "memory://"
@@ -114,9 +112,7 @@ class ProductionConfig(Config):
             if not os.environ.get(name)
         ]
         if missing:
-            raise ConfigError(
-                "Production needs these environment variables: " + ", ".join(missing)
-            )
+            raise ConfigError("Production needs these environment variables: " + ", ".join(missing))
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             raise ConfigError("Production needs a PostgreSQL DATABASE_URL, not SQLite.")
         if self.RATELIMIT_STORAGE_URI.startswith("memory"):

@@ -18,8 +18,10 @@ MESSAGES = {
     ),
     403: (
         _l("You do not have access to this page"),
-        _l("Your account is not allowed to see this. If you think it should be, ask your school "
-           "or the office that gave you access."),
+        _l(
+            "Your account is not allowed to see this. If you think it should be, ask your school "
+            "or the office that gave you access."
+        ),
     ),
     404: (
         _l("Page not found"),

@@ -57,13 +57,37 @@ def main(command: list[str]) -> int:
     port = free_port()
     run = lambda args: subprocess.run(as_postgres(args), check=True, stdout=subprocess.DEVNULL)  # noqa: E731
     try:
-        run([find_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--no-locale"])
-        run([find_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(workdir / "log"), "-o",
-             f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-             "start"])
-        run([find_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "app_test"])
+        run(
+            [
+                find_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ]
+        )
+        run(
+            [
+                find_bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(workdir / "log"),
+                "-o",
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                "start",
+            ]
+        )
+        run(
+            [find_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "app_test"]
+        )
         env = {
             **os.environ,
             "TEST_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{port}/app_test",
@@ -71,8 +95,11 @@ def main(command: list[str]) -> int:
         }
         return subprocess.run(command, env=env).returncode
     finally:
-        subprocess.run(as_postgres([find_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            as_postgres([find_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -140,7 +140,9 @@ def make_user(app):
         locale: str = "en",
     ) -> User:
         with app.app_context():
-            user = User(email=email, locale=locale, email_verified_at=utcnow() if verified else None)
+            user = User(
+                email=email, locale=locale, email_verified_at=utcnow() if verified else None
+            )
             user.set_password(password)
             for role, scope in roles if roles is not None else [(Role.FAMILY, "")]:
                 user.grants.append(RoleGrant(role=role, scope=scope))
@@ -154,9 +156,7 @@ def make_user(app):
 
 
 def sign_in(client: Client, email: str, password: str = PASSWORD, lang: str = "en"):
-    return client.submit(
-        f"/{lang}/account/sign-in", {"email": email, "password": password}
-    )
+    return client.submit(f"/{lang}/account/sign-in", {"email": email, "password": password})
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+import config as app_config
 from app import create_app
 from app.extensions import db as _db
-import config as app_config
 
 
 @pytest.fixture
@@ -24,7 +24,9 @@ def empty_database(tmp_path):
             connection.execute(sa.text("DROP DATABASE IF EXISTS migrations_check"))
             connection.execute(sa.text("CREATE DATABASE migrations_check"))
         admin.dispose()
-        config.SQLALCHEMY_DATABASE_URI = config.SQLALCHEMY_DATABASE_URI.rsplit("/", 1)[0] + "/migrations_check"
+        config.SQLALCHEMY_DATABASE_URI = (
+            config.SQLALCHEMY_DATABASE_URI.rsplit("/", 1)[0] + "/migrations_check"
+        )
     else:
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'migrations.db'}"
     return config

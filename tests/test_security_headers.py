@@ -1,7 +1,9 @@
 import pytest
 
 
-@pytest.mark.parametrize("path", ["/en/", "/ar/account/sign-in", "/healthz", "/en/no-such-page", "/"])
+@pytest.mark.parametrize(
+    "path", ["/en/", "/ar/account/sign-in", "/healthz", "/en/no-such-page", "/"]
+)
 def test_security_headers_on_every_kind_of_response(client, path):
     response = client.get(path)
     csp = response.headers["Content-Security-Policy"]

@@ -100,9 +100,7 @@ def requires(*roles: Role, scope_arg: str | None = None) -> Callable[[Callable],
 def may_act_as(user, roles: tuple[Role, ...], scope: str | None = None) -> bool:
     if user.has_role(Role.ADMIN):
         return True
-    return any(
-        user.has_role(role, scope if role in SCOPE_KIND else None) for role in roles
-    )
+    return any(user.has_role(role, scope if role in SCOPE_KIND else None) for role in roles)
 
 
 def init_login(app: Flask) -> None:

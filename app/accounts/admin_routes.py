@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.accounts import services
 from app.accounts.access import ROLE_LABELS, Role, requires
-from app.accounts.forms import GrantRoleForm, ConfirmForm, UserSearchForm
+from app.accounts.forms import ConfirmForm, GrantRoleForm, UserSearchForm
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.pagination import paginate

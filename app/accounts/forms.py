@@ -39,7 +39,9 @@ def _new_password_field():
                 min=PASSWORD_MIN,
                 max=PASSWORD_MAX,
                 message=_l(
-                    "Use between %(min)d and %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX
+                    "Use between %(min)d and %(max)d characters.",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
                 ),
             ),
         ],
@@ -58,9 +60,7 @@ def _language_choices():
 class SignUpForm(BaseForm):
     email = _email_field(new=True)
     password = _new_password_field()
-    locale = SelectField(
-        _l("Language for emails"), choices=_language_choices, validate_choice=True
-    )
+    locale = SelectField(_l("Language for emails"), choices=_language_choices, validate_choice=True)
 
 
 class SignInForm(BaseForm):

@@ -51,8 +51,7 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str, scope: str | None = None) -> bool:
         """Whether a grant of ``role`` applies; ``scope`` None means any scope of it."""
         return any(
-            grant.role == role and (scope is None or grant.scope == scope)
-            for grant in self.grants
+            grant.role == role and (scope is None or grant.scope == scope) for grant in self.grants
         )
 
     def scopes(self, role: str) -> list[str]:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.accounts import services, tokens
 from app.accounts.access import ROLE_LABELS, public, signed_in
-from app.accounts.forms import EmailOnlyForm, NewPasswordForm, SignInForm, ConfirmForm, SignUpForm
+from app.accounts.forms import ConfirmForm, EmailOnlyForm, NewPasswordForm, SignInForm, SignUpForm
 from app.accounts.redirects import safe_next
 from app.extensions import db, limiter
 from app.i18n import current_language

@@ -89,7 +89,9 @@ def _claim(batch_size: int) -> list[OutboxMessage]:
     db.session.commit()
     return list(
         db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.claim_token == token)
+            .order_by(OutboxMessage.id)
         )
     )
 
@@ -142,7 +144,9 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body)
     # After set_content, which replaces every Content-* header.
-    email["Content-Language"] = LANGUAGES[message.locale].tag if message.locale in LANGUAGES else "en"
+    email["Content-Language"] = (
+        LANGUAGES[message.locale].tag if message.locale in LANGUAGES else "en"
+    )
     return email
 
 

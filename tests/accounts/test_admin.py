@@ -47,7 +47,8 @@ def test_admin_revokes_a_role_and_it_is_audited(client, login_as, make_user, db)
     user = make_user("translator@example.test", roles=[(Role.TRANSLATOR, "es")])
     grant_id = _db.session.scalar(_db.select(RoleGrant.id).where(RoleGrant.user_id == user.id))
     response = client.submit(
-        f"/en/staff/accounts/{user.id}/grants/{grant_id}/revoke", page=f"/en/staff/accounts/{user.id}"
+        f"/en/staff/accounts/{user.id}/grants/{grant_id}/revoke",
+        page=f"/en/staff/accounts/{user.id}",
     )
     assert response.status_code == 302
     assert grants_of("translator@example.test") == set()

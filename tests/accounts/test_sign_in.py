@@ -84,7 +84,13 @@ def test_rate_limit_page_is_translated(client, make_user):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example", "javascript:alert(1)"],
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+    ],
 )
 def test_next_never_leads_off_the_site(client, make_user, target):
     make_user(EMAIL)

@@ -81,7 +81,7 @@ def test_hreflang_alternates_list_every_language(client):
 def test_dates_are_formatted_for_the_language_in_los_angeles_time(app):
     from datetime import datetime
 
-    from flask_babel import format_datetime, force_locale
+    from flask_babel import force_locale, format_datetime
 
     winter_noon_utc = datetime(2026, 1, 15, 20, 0)  # noon in Los Angeles (UTC-8)
     with app.test_request_context("/es/"):
