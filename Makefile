@@ -48,7 +48,7 @@ i18n-update: install
 	done
 
 translations: install
-	$(BIN)/pybabel compile --quiet -d translations
+	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
 
 lint: install-dev
 	$(BIN)/ruff check .
