@@ -1,9 +1,10 @@
 # The README's two commands: `make run` and `make test`. Everything else is a step of theirs.
 PYTHON ?= python3
+SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=app $(BIN)/flask
-LOCALES := en es zh_Hans zh_Hant ko hy vi fil ru fa ar ja
+LOCALES := es zh_Hans zh_Hant ko hy vi fil ru fa ar ja
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-pg install install-dev i18n i18n-extract i18n-update translations db lint clean
@@ -48,7 +49,7 @@ i18n-update: install
 	done
 
 translations: install
-	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v "^compiling"; exit $${PIPESTATUS[0]}
 
 lint: install-dev
 	$(BIN)/ruff check .
