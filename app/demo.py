@@ -45,7 +45,23 @@ def seed_demo_command() -> None:
     click.echo(f"demo accounts ready ({created} created); password: {DEMO_PASSWORD}")
 
 
+# Each feature's demo module has ``seed_demo() -> None``, idempotent and deterministic; they
+# run in this order because later features refer to earlier ones (programs to schools).
+FEATURE_SEEDERS: tuple[str, ...] = ()
+
+
 def seed_demo() -> int:
+    """Seed accounts, then every feature's demo data. Returns how many accounts were created."""
+    import importlib
+
+    created = seed_accounts()
+    for module in FEATURE_SEEDERS:
+        importlib.import_module(module).seed_demo()
+        db.session.flush()
+    return created
+
+
+def seed_accounts() -> int:
     """Make the demo accounts exist with exactly their roles. Returns how many were created."""
     created = 0
     for email, (locale, roles) in DEMO_ACCOUNTS.items():

@@ -34,7 +34,7 @@ def render(
     region out of band with a fragment (a full page shows it in its own content).
     """
     if block and wants_fragment():
-        body = render_block(template, block, **context)
+        body = Markup(render_block(template, block, **context))
         if announce:
             body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
                 escape(announce)

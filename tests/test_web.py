@@ -28,3 +28,9 @@ def test_fragment_keeps_the_language_of_the_page(client, login_as):
     login_as(Role.ADMIN)
     fragment = client.get("/es/staff/accounts/", headers=HX).get_data(as_text=True)
     assert "cuenta" in fragment.lower()
+
+
+def test_fragment_announces_its_result_to_screen_readers(client, login_as):
+    login_as(Role.ADMIN)
+    fragment = client.get("/en/staff/accounts/?q=admin", headers=HX).get_data(as_text=True)
+    assert '<div hx-swap-oob="innerHTML:#live-region">1 account</div>' in fragment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,7 +28,12 @@ def users():
         query = query.where(User.email.contains(services.normalize_email(form.q.data)))
     page = paginate(query, request.args.get("page"), per_page=25)
     return render(
-        "accounts/admin_users.html", block="results", form=form, page=page, role_labels=ROLE_LABELS
+        "accounts/admin_users.html",
+        block="results",
+        announce=ngettext("%(num)d account", "%(num)d accounts", page.total),
+        form=form,
+        page=page,
+        role_labels=ROLE_LABELS,
     )
 
 

@@ -63,6 +63,12 @@ class SignUpForm(BaseForm):
     locale = SelectField(_l("Language for emails"), choices=_language_choices, validate_choice=True)
 
 
+class PreferencesForm(BaseForm):
+    locale = SelectField(
+        _l("Language for emails"), choices=_language_choices, validate_choice=True
+    )
+
+
 class SignInForm(BaseForm):
     email = _email_field()
     password = PasswordField(

@@ -8,7 +8,14 @@ from flask_login import current_user, login_user, logout_user
 
 from app.accounts import services, tokens
 from app.accounts.access import ROLE_LABELS, public, signed_in
-from app.accounts.forms import ConfirmForm, EmailOnlyForm, NewPasswordForm, SignInForm, SignUpForm
+from app.accounts.forms import (
+    ConfirmForm,
+    EmailOnlyForm,
+    NewPasswordForm,
+    PreferencesForm,
+    SignInForm,
+    SignUpForm,
+)
 from app.accounts.redirects import safe_next
 from app.extensions import db, limiter
 from app.i18n import current_language
@@ -175,7 +182,18 @@ def reset_password(token: str):
     return render("accounts/reset_password.html", form=form, status=INVALID if form.errors else 200)
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @signed_in
 def account():
-    return render("accounts/account.html", role_labels=ROLE_LABELS)
+    form = PreferencesForm(locale=current_user.locale)
+    if form.validate_on_submit():
+        services.set_locale(current_user, form.locale.data)
+        db.session.commit()
+        flash(_("Saved. We will write to you in the language you chose."), "success")
+        return redirect(url_for(".account"))
+    return render(
+        "accounts/account.html",
+        form=form,
+        role_labels=ROLE_LABELS,
+        status=INVALID if form.errors else 200,
+    )

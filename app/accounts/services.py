@@ -119,6 +119,11 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The language of the emails and letters ``user`` receives."""
+    user.locale = locale
+
+
 def grant_role(actor: User, user: User, role: Role, scope: str = "") -> RoleGrant:
     """Give ``user`` the role; granting one already held changes nothing."""
     scope = scope if role in SCOPE_KIND else ""
