@@ -70,6 +70,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.demo import seed_cli
     from app.notifications.cli import outbox_cli
+    from app.schools.cli import data_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(data_cli)

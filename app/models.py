@@ -3,3 +3,15 @@
 from app.accounts.models import RoleGrant, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401
+from app.content.models import ContentVersion  # noqa: F401
+from app.schools.models import (  # noqa: F401
+    Demographic,
+    DistrictOutcome,
+    Metric,
+    Outcome,
+    Program,
+    Resource,
+    School,
+    Source,
+    Subgroup,
+)
