@@ -60,9 +60,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.main.routes import root_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.schools.routes import bp as schools_bp
+    from app.schools.staff_routes import bp as school_staff_bp
 
     app.register_blueprint(root_bp)
-    for bp in (main_bp, accounts_bp, admin_bp, audit_bp, notifications_bp):
+    for bp in (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        audit_bp,
+        notifications_bp,
+        schools_bp,
+        school_staff_bp,
+    ):
         app.register_blueprint(bp, url_prefix="/<lang:lang_code>" + (bp.url_prefix or ""))
     init_errors(app)
 

@@ -12,11 +12,11 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (documented demo credential, refused in production)
-DEMO_SCHOOL_CDS = "19647330000001"
 
 DEMO_ACCOUNTS: dict[str, tuple[str, list[tuple[Role, str]]]] = {
     "family@demo.test": ("es", [(Role.FAMILY, "")]),
-    "staff@demo.test": ("en", [(Role.SCHOOL_STAFF, DEMO_SCHOOL_CDS)]),
+    # Scoped to a demo school by app.schools.demo, once schools exist.
+    "staff@demo.test": ("en", []),
     "enrollment@demo.test": ("en", [(Role.ENROLLMENT, "")]),
     "academy@demo.test": ("en", [(Role.ACADEMY, "")]),
     "translator.es@demo.test": ("es", [(Role.TRANSLATOR, "es")]),
@@ -47,7 +47,7 @@ def seed_demo_command() -> None:
 
 # Each feature's demo module has ``seed_demo() -> None``, idempotent and deterministic; they
 # run in this order because later features refer to earlier ones (programs to schools).
-FEATURE_SEEDERS: tuple[str, ...] = ()
+FEATURE_SEEDERS: tuple[str, ...] = ("app.schools.demo",)
 
 
 def seed_demo() -> int:

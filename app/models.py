@@ -2,8 +2,8 @@
 
 from app.accounts.models import RoleGrant, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
-from app.notifications.models import OutboxMessage  # noqa: F401
 from app.content.models import ContentVersion  # noqa: F401
+from app.notifications.models import OutboxMessage  # noqa: F401
 from app.schools.models import (  # noqa: F401
     Demographic,
     DistrictOutcome,

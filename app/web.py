@@ -34,7 +34,8 @@ def render(
     region out of band with a fragment (a full page shows it in its own content).
     """
     if block and wants_fragment():
-        body = Markup(render_block(template, block, **context))
+        # The block is an autoescaped template, so its output is safe HTML.
+        body = Markup(render_block(template, block, **context))  # noqa: S704
         if announce:
             body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
                 escape(announce)

@@ -100,7 +100,9 @@ def history(entity_type: str, entity_id: str, locale: str) -> list[ContentVersio
     )
 
 
-def save_draft(entity_type: str, entity_id: str, locale: str, fields: dict, actor) -> ContentVersion:
+def save_draft(
+    entity_type: str, entity_id: str, locale: str, fields: dict, actor
+) -> ContentVersion:
     """A new draft version; translations remember which English text they were made from."""
     source = None
     if locale != SOURCE_LOCALE:

@@ -35,25 +35,144 @@ CDS = re.compile(r"^\d{14}$")
 YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 RELIABILITY = {"reliable", "small-sample", "suppressed", "not-available"}
 PUBLISHED = {"reliable", "small-sample"}
-DEMOGRAPHIC_GROUPS = (
-    "african_american american_indian asian filipino hispanic pacific_islander two_or_more_races "
-    "white not_reported english_learner foster homeless migrant socioeconomically_disadvantaged "
-    "students_with_disabilities free_reduced_meal_eligible"
-).split()
+DEMOGRAPHIC_GROUPS = [
+    "african_american",
+    "american_indian",
+    "asian",
+    "filipino",
+    "hispanic",
+    "pacific_islander",
+    "two_or_more_races",
+    "white",
+    "not_reported",
+    "english_learner",
+    "foster",
+    "homeless",
+    "migrant",
+    "socioeconomically_disadvantaged",
+    "students_with_disabilities",
+    "free_reduced_meal_eligible",
+]
 PROFILE_YEAR = "2025-26"
 CONTACT_YEAR = "2019"
 
 FILES = {
-    "sources": ("source_snapshots.csv", ["source_snapshot_id", "source_dataset_id", "source_name", "school_year", "release_date", "sha256_of_original_file", "source_url"]),  # noqa: E501
-    "metrics": ("metric_definitions.csv", ["metric_id", "label", "unit", "better_direction", "description", "source_label", "source_url", "kind"]),  # noqa: E501
+    "sources": (
+        "source_snapshots.csv",
+        [
+            "source_snapshot_id",
+            "source_dataset_id",
+            "source_name",
+            "school_year",
+            "release_date",
+            "sha256_of_original_file",
+            "source_url",
+        ],
+    ),  # noqa: E501
+    "metrics": (
+        "metric_definitions.csv",
+        [
+            "metric_id",
+            "label",
+            "unit",
+            "better_direction",
+            "description",
+            "source_label",
+            "source_url",
+            "kind",
+        ],
+    ),  # noqa: E501
     "subgroups": ("subgroups.csv", ["subgroup_id", "label", "category"]),
-    "schools": ("lausd_schools_2025_26.csv", ["cds_code", "school_name", "school_type", "school_level", "grade_span", "charter", "magnet", "title_i", "virtual_type", "street", "city", "zip", "latitude", "longitude", "enrollment_total", "english_learner_pct", "socioeconomically_disadvantaged_pct", "students_with_disabilities_pct", "staff_teachers", "staff_administrators", "staff_total"]),  # noqa: E501
+    "schools": (
+        "lausd_schools_2025_26.csv",
+        [
+            "cds_code",
+            "school_name",
+            "school_type",
+            "school_level",
+            "grade_span",
+            "charter",
+            "magnet",
+            "title_i",
+            "virtual_type",
+            "street",
+            "city",
+            "zip",
+            "latitude",
+            "longitude",
+            "enrollment_total",
+            "english_learner_pct",
+            "socioeconomically_disadvantaged_pct",
+            "students_with_disabilities_pct",
+            "staff_teachers",
+            "staff_administrators",
+            "staff_total",
+        ],
+    ),  # noqa: E501
     "contacts": ("lausd_directory_contacts_2019.csv", ["cds_code", "phone", "website"]),
-    "demographics": ("lausd_school_demographics_2025_26.csv", ["cds_code"] + [f"{g}_{k}" for g in DEMOGRAPHIC_GROUPS for k in ("count", "pct")]),  # noqa: E501
-    "outcomes": ("lausd_school_outcomes_all_students_2022_2025.csv", ["cds_code", "school_year", "metric_id", "subgroup_id", "value", "numerator", "denominator", "reliability", "source_snapshot_id"]),  # noqa: E501
-    "subgroup_outcomes": ("lausd_school_outcomes_by_subgroup_2024_25.csv", ["cds_code", "school_year", "metric_id", "subgroup_id", "value", "numerator", "denominator", "reliability", "source_snapshot_id"]),  # noqa: E501
-    "district": ("lausd_district_outcomes_2022_2025.csv", ["cds_code", "school_year", "metric_id", "subgroup_id", "value", "numerator", "denominator", "reliability", "source_snapshot_id"]),  # noqa: E501
-    "resources": ("lausd_school_resources.csv", ["cds_code", "school_year", "metric_id", "dimension", "value", "numerator", "denominator", "class_count_small", "class_count_medium", "class_count_large", "class_size_bands", "source_snapshot_id"]),  # noqa: E501
+    "demographics": (
+        "lausd_school_demographics_2025_26.csv",
+        ["cds_code"] + [f"{g}_{k}" for g in DEMOGRAPHIC_GROUPS for k in ("count", "pct")],
+    ),  # noqa: E501
+    "outcomes": (
+        "lausd_school_outcomes_all_students_2022_2025.csv",
+        [
+            "cds_code",
+            "school_year",
+            "metric_id",
+            "subgroup_id",
+            "value",
+            "numerator",
+            "denominator",
+            "reliability",
+            "source_snapshot_id",
+        ],
+    ),  # noqa: E501
+    "subgroup_outcomes": (
+        "lausd_school_outcomes_by_subgroup_2024_25.csv",
+        [
+            "cds_code",
+            "school_year",
+            "metric_id",
+            "subgroup_id",
+            "value",
+            "numerator",
+            "denominator",
+            "reliability",
+            "source_snapshot_id",
+        ],
+    ),  # noqa: E501
+    "district": (
+        "lausd_district_outcomes_2022_2025.csv",
+        [
+            "cds_code",
+            "school_year",
+            "metric_id",
+            "subgroup_id",
+            "value",
+            "numerator",
+            "denominator",
+            "reliability",
+            "source_snapshot_id",
+        ],
+    ),  # noqa: E501
+    "resources": (
+        "lausd_school_resources.csv",
+        [
+            "cds_code",
+            "school_year",
+            "metric_id",
+            "dimension",
+            "value",
+            "numerator",
+            "denominator",
+            "class_count_small",
+            "class_count_medium",
+            "class_count_large",
+            "class_size_bands",
+            "source_snapshot_id",
+        ],
+    ),  # noqa: E501
 }
 
 
@@ -69,7 +188,9 @@ class RowError(ValueError):
 class Report:
     loaded: dict[str, int] = field(default_factory=dict)
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
-    changes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # inserted, updated, deleted
+    changes: dict[str, tuple[int, int, int]] = field(
+        default_factory=dict
+    )  # inserted, updated, deleted
     removed_demo_schools: int = 0
 
     def lines(self) -> Iterator[str]:
@@ -110,7 +231,9 @@ def import_lausd(folder: Path, max_rejected: int = 0) -> Report:
     resources = reader.rows("resources", lambda raw: _resource(raw, known))
     if len(report.rejected) > max_rejected:
         details = "\n".join(report.lines())
-        raise ImportFailed(f"{len(report.rejected)} rows are invalid; nothing was imported.\n{details}")
+        raise ImportFailed(
+            f"{len(report.rejected)} rows are invalid; nothing was imported.\n{details}"
+        )
 
     report.removed_demo_schools = _remove_demo_schools()
     for model, rows in (
@@ -137,7 +260,9 @@ class _Reader:
     def __init__(self, folder: Path, report: Report):
         self.folder, self.report = folder, report
 
-    def rows(self, name: str, convert: Callable[[dict], dict | list[dict]], many: bool = False) -> list[dict]:
+    def rows(
+        self, name: str, convert: Callable[[dict], dict | list[dict]], many: bool = False
+    ) -> list[dict]:
         filename, columns = FILES[name]
         path = self.folder / filename
         if not path.is_file():
@@ -153,7 +278,9 @@ class _Reader:
                     try:
                         converted = convert(raw)
                     except (RowError, ValueError, TypeError) as exc:
-                        self.report.rejected.append((filename, line, str(exc) or type(exc).__name__))
+                        self.report.rejected.append(
+                            (filename, line, str(exc) or type(exc).__name__)
+                        )
                         continue
                     if many:
                         result.extend(converted)
@@ -242,14 +369,22 @@ def _metric(raw: dict) -> dict:
 
 
 def _subgroup(raw: dict) -> dict:
-    return {"id": _text(raw, "subgroup_id"), "label": _text(raw, "label"), "category": _text(raw, "category")}
+    return {
+        "id": _text(raw, "subgroup_id"),
+        "label": _text(raw, "label"),
+        "category": _text(raw, "category"),
+    }
 
 
 def _contact(raw: dict) -> dict:
     website = _text(raw, "website", required=False)
     if website and not website.startswith(("http://", "https://")):
         website = "http://" + website
-    return {"cds_code": _cds(raw), "phone": _text(raw, "phone", required=False) or None, "website": website or None}
+    return {
+        "cds_code": _cds(raw),
+        "phone": _text(raw, "phone", required=False) or None,
+        "website": website or None,
+    }
 
 
 def _school(raw: dict, contacts: dict, known: _Known) -> dict:

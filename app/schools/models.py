@@ -166,8 +166,7 @@ class Program(db.Model):
     language: Mapped[str | None] = mapped_column(String(8))
     grade_low: Mapped[int]
     grade_high: Mapped[int]
-    # English description, the source of translations (see app.content).
-    description: Mapped[str] = mapped_column(Text, default="")
+    # Its description, in every language, is versioned content (app.content, "program").
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     school: Mapped[School] = relationship(back_populates="programs")
