@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, make_response, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
@@ -45,6 +54,19 @@ def render(
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_to(location: str) -> Response:
+    """After a successful POST: a 303 to ``location``, or for htmx a full-page navigation.
+
+    htmx would follow a plain redirect inside the swapped region (without the flash
+    messages and the rest of the page), so it gets ``HX-Redirect`` instead.
+    """
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
 
 
 def init_web(app: Flask) -> None:

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.i18n.locales import DEFAULT, LANGUAGES
 from app.schools.forms import ProfileForm, ProgramTextForm
 from app.schools.models import Program, School
-from app.web import render
+from app.web import redirect_to, render
 
 bp = Blueprint("school_staff", __name__, url_prefix="/staff/schools")
 
@@ -65,7 +65,7 @@ def edit(cds_code: str):
                 _("Published. Families see it now.") if action == "publish" else _("Draft saved."),
                 "success",
             )
-            return redirect(url_for(".edit", cds_code=cds_code, locale=locale))
+            return redirect_to(url_for(".edit", cds_code=cds_code, locale=locale))
     return render(
         "schools/staff_edit.html",
         block="editor",
@@ -108,7 +108,7 @@ def program_text(cds_code: str, program_id: int):
         content.publish(version, current_user)
         db.session.commit()
         flash(_("Program description published."), "success")
-        return redirect(
+        return redirect_to(
             url_for(".edit", cds_code=cds_code, locale=locale) + f"#program-{program.id}"
         )
     return render(
