@@ -78,8 +78,9 @@ def signed_in(view: Callable) -> Callable:
 def requires(*roles: Role, scope_arg: str | None = None) -> Callable[[Callable], Callable]:
     """A signed-in account holding one of ``roles``; administrators hold every role.
 
-    With ``scope_arg``, a scoped role must be granted for the value of that URL argument
-    (a school's CDS code, a language). Anonymous users are sent to sign in; others get 403.
+    With ``scope_arg``, a scoped role must be granted for the value of that URL argument, or
+    of that query or form field when the URL has none (a school's CDS code, a language).
+    Anonymous users are sent to sign in; others get 403.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -87,7 +88,9 @@ def requires(*roles: Role, scope_arg: str | None = None) -> Callable[[Callable],
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            scope = kwargs.get(scope_arg) if scope_arg else None
+            scope = None
+            if scope_arg:
+                scope = kwargs.get(scope_arg, request.values.get(scope_arg, ""))
             if not may_act_as(current_user, roles, scope):
                 abort(403)
             return view(*args, **kwargs)
