@@ -44,7 +44,7 @@ def render(
     """
     if block and wants_fragment():
         # The block is an autoescaped template, so its output is safe HTML.
-        body = Markup(render_block(template, block, **context))  # noqa: S704
+        body = Markup(render_block(template, block, **context))  # noqa: S704  # nosec B704
         if announce:
             body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
                 escape(announce)
