@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -39,6 +40,13 @@ MESSAGES = {
         _l("Too many attempts"),
         _l("For your security, please wait a few minutes before you try again."),
     ),
+    503: (
+        _l("We are briefly unavailable"),
+        _l(
+            "Part of our system is restarting. Please try again in a minute; nothing you saved "
+            "is lost."
+        ),
+    ),
     500: (
         _l("Something went wrong on our side"),
         _l("We are sorry. Nothing you did caused this. Please try again in a few minutes."),
@@ -58,6 +66,7 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -92,6 +101,19 @@ def _rate_limited(exc: RateLimitExceeded):
     minutes = max(1, round(seconds / 60))
     response = error_page(429, RATE_LIMIT_MESSAGE % {"minutes": minutes})
     response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _database_unavailable(exc: OperationalError):
+    """The database cannot be reached (a restart, a failover): say so, and when to retry."""
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.warning(
+        "Database unavailable on %s %s: %s", request.method, request.path, exc
+    )
+    response = error_page(503)
+    response.headers["Retry-After"] = "30"
     return response
 
 
