@@ -13,8 +13,6 @@ from app.accounts.models import User
 from app.extensions import db as _db
 
 
-
-
 def restart_postgres(app):
     with app.app_context():
         data_dir = _db.session.scalar(text("SHOW data_directory"))
