@@ -9,7 +9,7 @@ INDICATORS = {
     "chronic_absenteeism_rate": (
         _l("Chronic absenteeism"),
         _l(
-            "The share of students who missed at least 10% of the school days they were "
+            "The share of students who missed at least one school day in every ten they were "
             "enrolled, for any reason. Missing that much school makes learning harder. The "
             "state counts every student enrolled for at least 31 days."
         ),
