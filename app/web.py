@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Flask,
     Response,
@@ -52,6 +54,56 @@ def render(
     else:
         body = render_template(template, announce=announce, **context)
     response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_cached(
+    template: str,
+    *,
+    key: tuple,
+    stamp_name: str,
+    make: Callable[[], dict],
+    fragment_block: str | None = None,
+) -> Response:
+    """Like :func:`render`, but the page's ``content`` block (or, for an htmx request, its
+    ``fragment_block``) is rendered once per ``key``, language and data version.
+
+    ``make()`` returns the template context plus ``title`` and optionally ``announce``; it is
+    only called on a miss. The blocks must not hold anything specific to the visitor.
+    """
+    from flask_babel import get_locale
+
+    from app.cache import pages, stamp
+
+    block = fragment_block if fragment_block and wants_fragment() else "content"
+    full_key = (template, block, str(get_locale()), stamp(stamp_name), *key)
+
+    def build() -> dict:
+        context = make()
+        return {
+            "title": context.get("title", ""),
+            "announce": context.get("announce"),
+            "html": Markup(render_block(template, block, **context)),  # noqa: S704  # nosec B704
+        }
+
+    cached = pages.get_or_make(full_key, build)
+    if block != "content":
+        body = cached["html"]
+        if cached["announce"]:
+            body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
+                escape(cached["announce"])
+            )
+        response = make_response(body)
+    else:
+        response = make_response(
+            render_template(
+                "_cached_page.html",
+                title=cached["title"],
+                content_html=cached["html"],
+                announce=cached["announce"],
+            )
+        )
     response.vary.add("HX-Request")
     return response
 

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.accounts.access import Role
 from app.accounts.models import RoleGrant, User
+from app.cache import pages
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.timeutil import utcnow
@@ -94,6 +95,7 @@ def _clean_database(request):
             _db.session.execute(table.delete())
         _db.session.commit()
     limiter.reset()
+    pages.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.cache import bump
 from app.content.models import ContentVersion
 from app.extensions import db
 from app.timeutil import utcnow
@@ -135,6 +136,7 @@ def publish(version: ContentVersion, actor) -> ContentVersion:
     version.published_at = utcnow()
     version.published_by_id = actor.id if actor else None
     db.session.flush()
+    bump("schools")  # pages that show this text are rendered again
     record(
         "content.publish",
         target_type=version.entity_type,

@@ -40,6 +40,15 @@ def init_i18n(app: Flask) -> None:
     app.after_request(_remember_language)
     app.context_processor(lambda: {"current_language": current_language(), "LANGUAGES": LANGUAGES})
     app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.globals["language_links"] = language_links
+
+
+def language_links() -> list[tuple[Language, str]]:
+    """This page in every language, computed once per request (the switcher and the
+    ``hreflang`` alternates both need it)."""
+    if "language_links" not in g:
+        g.language_links = [(lang, language_url(lang.code)) for lang in LANGUAGES.values()]
+    return g.language_links
 
 
 def language_url(code: str, external: bool = False) -> str:

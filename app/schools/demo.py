@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.access import Role
 from app.accounts.models import RoleGrant, User
+from app.cache import bump
 from app.content import services as content
 from app.extensions import db
 from app.schools.models import (
@@ -171,6 +172,7 @@ def seed_demo() -> None:
     if schools:
         _assign_demo_staff(schools[0])
         _seed_profile(schools[0])
+    bump("schools")
 
 
 def _seed_reference_data() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, tuple_, update
 
+from app.cache import bump
 from app.extensions import db
 from app.schools.grades import BadGradeSpan, parse_span
 from app.schools.models import (
@@ -247,6 +248,7 @@ def import_lausd(folder: Path, max_rejected: int = 0) -> Report:
         (Resource, resources),
     ):
         report.changes[model.__tablename__] = _sync(model, rows)
+    bump("schools")
     return report
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 
 from app.accounts.access import public
 from app.content.services import digest
@@ -24,7 +24,7 @@ from app.schools.labels import (
     SUBGROUPS,
     program_name,
 )
-from app.web import render
+from app.web import render, render_cached
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -55,34 +55,35 @@ def _school_helpers():
 @public
 def finder():
     form = FinderForm(request.args)
-    result = place_unknown = None
-    if form.validate():
-        filters = services.Filters(
-            q=form.q.data or "",
-            level=form.level.data or "",
-            grade=int(form.grade.data) if form.grade.data else None,
-            charter=form.charter.data,
-            magnet=form.magnet.data,
-            program=form.program.data or "",
-            language=form.language.data or "",
-            near=form.near.data or "",
-        )
-        try:
-            result = services.find_schools(filters, page_number(request.args.get("page")))
-        except services.UnknownPlace:
-            place_unknown = form.near.data
-    announce = (
-        ngettext("%(num)d school found", "%(num)d schools found", result.total) if result else None
+    if not form.validate():
+        return render("schools/finder.html", block="results", form=form, result=None, status=422)
+
+    def make() -> dict:
+        return {"form": form, **_search(form), "title": gettext("Find a school")}
+
+    key = tuple(sorted(request.args.items(multi=True)))
+    return render_cached(
+        "schools/finder.html", key=key, stamp_name="schools", make=make, fragment_block="results"
     )
-    return render(
-        "schools/finder.html",
-        block="results",
-        form=form,
-        result=result,
-        place_unknown=place_unknown,
-        announce=announce,
-        status=422 if form.errors else 200,
+
+
+def _search(form: FinderForm) -> dict:
+    filters = services.Filters(
+        q=form.q.data or "",
+        level=form.level.data or "",
+        grade=int(form.grade.data) if form.grade.data else None,
+        charter=form.charter.data,
+        magnet=form.magnet.data,
+        program=form.program.data or "",
+        language=form.language.data or "",
+        near=form.near.data or "",
     )
+    try:
+        result = services.find_schools(filters, page_number(request.args.get("page")))
+    except services.UnknownPlace:
+        return {"result": None, "place_unknown": form.near.data, "announce": None}
+    announce = ngettext("%(num)d school found", "%(num)d schools found", result.total)
+    return {"result": result, "place_unknown": None, "announce": announce}
 
 
 @bp.route("/compare")
@@ -114,7 +115,11 @@ def compare():
 def snapshot(cds_code: str):
     if not (cds_code.isdigit() and len(cds_code) == 14):
         abort(404)
-    data = services.snapshot(cds_code, current_language().code)
-    if data is None:
-        abort(404)
-    return render("schools/snapshot.html", block=None, snap=data, school=data.school)
+
+    def make() -> dict:
+        data = services.snapshot(cds_code, current_language().code)
+        if data is None:
+            abort(404)
+        return {"snap": data, "school": data.school, "title": data.school.name}
+
+    return render_cached("schools/snapshot.html", key=(cds_code,), stamp_name="schools", make=make)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.cache import bump
 from app.extensions import db as _db
 from app.schools.models import (
     DISTRICT_CDS,
@@ -71,6 +72,7 @@ def make_school(app):
                     )
                 )
             _db.session.add(school)
+            bump("schools")  # as every writer of school data does
             _db.session.commit()
         return cds
 
@@ -129,6 +131,7 @@ def outcomes(app):
                         source_id=1,
                     )
                 )
+            bump("schools")
             _db.session.commit()
 
     return add
