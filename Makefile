@@ -7,7 +7,7 @@ FLASK := FLASK_APP=app $(BIN)/flask
 LOCALES := es zh_Hans zh_Hant ko hy vi fil ru fa ar ja
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg install install-dev i18n i18n-extract i18n-update translations db lint clean
+.PHONY: run test test-pg install install-dev i18n i18n-extract i18n-update translations db lint bench clean
 
 run: install translations db
 	$(FLASK) seed demo
@@ -53,6 +53,11 @@ translations: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Every benchmark (web pages, the selection engine, load and catalog checks); writes
+# benchmarks/RESULTS.md. Needs wrk and Chromium (the CI script installs them).
+bench: install-dev translations
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) instance messages.pot
