@@ -60,6 +60,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.main.routes import root_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.portal.routes import bp as portal_bp
+    from app.portal.staff_routes import bp as portal_staff_bp
     from app.schools.routes import bp as schools_bp
     from app.schools.staff_routes import bp as school_staff_bp
 
@@ -72,6 +74,8 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         schools_bp,
         school_staff_bp,
+        portal_bp,
+        portal_staff_bp,
     ):
         app.register_blueprint(bp, url_prefix="/<lang:lang_code>" + (bp.url_prefix or ""))
     init_errors(app)
@@ -80,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.demo import seed_cli
     from app.notifications.cli import outbox_cli
+    from app.portal import cli as _portal_cli  # noqa: F401  (adds `flask data import-students`)
     from app.schools.cli import data_cli
 
     app.cli.add_command(seed_cli)

@@ -66,7 +66,27 @@ def _samples() -> dict[str, Callable[[], object]]:
         ),
         "what": lambda: "restore",
         "locale": lambda: "es",
+        **_feature_samples(),
     }
+
+
+def _feature_samples() -> dict[str, Callable[[], object]]:
+    """Samples for the features' own URL arguments, from their demo data."""
+    from importlib.util import find_spec
+
+    samples: dict[str, Callable[[], object]] = {}
+    if find_spec("app.portal"):
+        from app.portal.models import GuardianLink, LinkRequest, Student
+
+        student = _first(select(Student.id).where(Student.district_id == "9100000002"))
+        samples["student_id"] = student
+        samples["link_id"] = lambda: _db.session.scalar(
+            select(GuardianLink.id).where(GuardianLink.student_id == student())
+        )
+        samples["request_id"] = _first(
+            select(LinkRequest.id).where(LinkRequest.cds_code == _staff_school())
+        )
+    return samples
 
 
 SAMPLES: dict[str, Callable[[], object]] = {}

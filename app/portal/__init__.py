@@ -1,0 +1,1 @@
+"""Parent-portal linking: students, their guardians, and the accounts linked to them."""
