@@ -53,6 +53,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.academy.routes import bp as academy_bp
+    from app.academy.staff_routes import bp as academy_staff_bp
     from app.accounts.admin_routes import bp as admin_bp
     from app.accounts.routes import bp as accounts_bp
     from app.audit.routes import bp as audit_bp
@@ -74,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         schools_bp,
         school_staff_bp,
+        academy_bp,
+        academy_staff_bp,
         portal_bp,
         portal_staff_bp,
     ):
@@ -82,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from app.academy.cli import academy_cli
     from app.demo import seed_cli
     from app.notifications.cli import outbox_cli
     from app.portal import cli as _portal_cli  # noqa: F401  (adds `flask data import-students`)
@@ -89,4 +94,5 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(academy_cli)
     app.cli.add_command(data_cli)

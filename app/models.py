@@ -1,5 +1,6 @@
 """Imports every model module so that metadata is complete wherever tables are needed."""
 
+from app.academy.models import Offering, Registration  # noqa: F401
 from app.accounts.models import RoleGrant, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.cache import CacheStamp  # noqa: F401

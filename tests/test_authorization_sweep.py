@@ -86,6 +86,24 @@ def _feature_samples() -> dict[str, Callable[[], object]]:
         samples["request_id"] = _first(
             select(LinkRequest.id).where(LinkRequest.cds_code == _staff_school())
         )
+    if find_spec("app.academy"):
+        from app.academy.models import AcademySession, Offering, Registration
+
+        family = select(User.id).where(User.email == "family@demo.test").scalar_subquery()
+        registration = _first(
+            select(Registration.id).where(Registration.user_id == family).order_by(Registration.id)
+        )
+        offering = lambda: _db.session.scalar(  # noqa: E731
+            select(Registration.offering_id).where(Registration.id == registration())
+        )
+        samples["registration_id"] = registration
+        samples["offering_id"] = offering
+        samples["slug"] = lambda: _db.session.scalar(
+            select(Offering.slug).where(Offering.id == offering())
+        )
+        samples["session_id"] = lambda: _db.session.scalar(
+            select(AcademySession.id).where(AcademySession.offering_id == offering()).limit(1)
+        )
     return samples
 
 

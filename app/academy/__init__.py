@@ -1,0 +1,1 @@
+"""Family Academy: webinars, Equity Pathways courses and on-demand videos."""
