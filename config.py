@@ -56,6 +56,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "America/Los_Angeles"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    # Translators' edits go live without a reviewer (they are still checked).
+    TRANSLATORS_MAY_PUBLISH = False
 
     # A token stays valid for the whole session: a parent filling a long form on a slow
     # phone must not lose it to a one-hour timer.

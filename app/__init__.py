@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.portal.staff_routes import bp as portal_staff_bp
     from app.schools.routes import bp as schools_bp
     from app.schools.staff_routes import bp as school_staff_bp
+    from app.translate.routes import bp as translate_bp
 
     app.register_blueprint(root_bp)
     for bp in (
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         academy_staff_bp,
         portal_bp,
         portal_staff_bp,
+        translate_bp,
     ):
         app.register_blueprint(bp, url_prefix="/<lang:lang_code>" + (bp.url_prefix or ""))
     init_errors(app)
@@ -91,8 +93,10 @@ def _register_cli(app: Flask) -> None:
     from app.notifications.cli import outbox_cli
     from app.portal import cli as _portal_cli  # noqa: F401  (adds `flask data import-students`)
     from app.schools.cli import data_cli
+    from app.translate.cli import translate_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(academy_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(translate_cli)

@@ -18,3 +18,4 @@ from app.schools.models import (  # noqa: F401
     Source,
     Subgroup,
 )
+from app.translate.models import CatalogVersion, Message  # noqa: F401  (and every workbench table)

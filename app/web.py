@@ -75,9 +75,10 @@ def render_cached(
     from flask_babel import get_locale
 
     from app.cache import pages, stamp
+    from app.i18n.catalog import live_version
 
     block = fragment_block if fragment_block and wants_fragment() else "content"
-    full_key = (template, block, str(get_locale()), stamp(stamp_name), *key)
+    full_key = (template, block, str(get_locale()), live_version(), stamp(stamp_name), *key)
 
     def build() -> dict:
         context = make()

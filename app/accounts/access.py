@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -80,7 +80,8 @@ def requires(*roles: Role, scope_arg: str | None = None) -> Callable[[Callable],
 
     With ``scope_arg``, a scoped role must be granted for the value of that URL argument, or
     of that query or form field when the URL has none (a school's CDS code, a language).
-    Anonymous users are sent to sign in; others get 403.
+    ``scope_arg="lang_code"`` means the language of the page itself; English, the source
+    language, needs only the role. Anonymous users are sent to sign in; others get 403.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -89,7 +90,10 @@ def requires(*roles: Role, scope_arg: str | None = None) -> Callable[[Callable],
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             scope = None
-            if scope_arg:
+            if scope_arg == "lang_code":
+                code = g.get("lang_code") or "en"
+                scope = None if code == "en" else code
+            elif scope_arg:
                 scope = kwargs.get(scope_arg, request.values.get(scope_arg, ""))
             if not may_act_as(current_user, roles, scope):
                 abort(403)

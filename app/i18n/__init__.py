@@ -6,6 +6,7 @@ from flask import Flask, abort, g, redirect, request, url_for
 from werkzeug.routing import BaseConverter
 
 from app.extensions import babel
+from app.i18n.catalog import init_catalog_reload
 from app.i18n.locales import DEFAULT, LANGUAGES, Language, from_tag
 
 LANG_COOKIE = "lang"
@@ -41,6 +42,7 @@ def init_i18n(app: Flask) -> None:
     app.context_processor(lambda: {"current_language": current_language(), "LANGUAGES": LANGUAGES})
     app.jinja_env.globals["language_url"] = language_url
     app.jinja_env.globals["language_links"] = language_links
+    init_catalog_reload(app)
 
 
 def language_links() -> list[tuple[Language, str]]:

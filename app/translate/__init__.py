@@ -1,0 +1,1 @@
+"""The translation workbench: interface messages and staff-written content, per language."""
