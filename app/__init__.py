@@ -58,6 +58,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.admin_routes import bp as admin_bp
     from app.accounts.routes import bp as accounts_bp
     from app.audit.routes import bp as audit_bp
+    from app.enrollment.routes import bp as enrollment_bp
+    from app.enrollment.staff_routes import bp as enrollment_staff_bp
     from app.errors import init_errors
     from app.main.routes import bp as main_bp
     from app.main.routes import root_bp
@@ -79,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
         school_staff_bp,
         academy_bp,
         academy_staff_bp,
+        enrollment_bp,
+        enrollment_staff_bp,
         portal_bp,
         portal_staff_bp,
         translate_bp,
@@ -90,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.academy.cli import academy_cli
     from app.demo import seed_cli
+    from app.enrollment.cli import enrollment_cli
     from app.notifications.cli import outbox_cli
     from app.portal import cli as _portal_cli  # noqa: F401  (adds `flask data import-students`)
     from app.schools.cli import data_cli
@@ -97,6 +102,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(enrollment_cli)
     app.cli.add_command(academy_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(translate_cli)

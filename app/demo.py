@@ -47,7 +47,7 @@ def seed_demo_command() -> None:
 
 # Each feature's demo module has ``seed_demo() -> None``, idempotent and deterministic; they
 # run in this order because later features refer to earlier ones (programs to schools).
-FEATURE_SEEDERS: tuple[str, ...] = ("app.schools.demo", "app.academy.demo", "app.portal.demo", "app.translate.demo")
+FEATURE_SEEDERS: tuple[str, ...] = ("app.schools.demo", "app.academy.demo", "app.enrollment.demo", "app.portal.demo", "app.translate.demo")
 
 
 def seed_demo() -> int:
