@@ -106,6 +106,8 @@ def _keep_and_return():
         )
         flash(_("You were signed out, so your changes are not saved yet. We kept what you "
                 "typed: sign in, check it and save."), "info")
+    elif current_user.is_authenticated:
+        flash(_("The page had expired, so that was not saved. Please do it again."), "info")
     return response
 
 
