@@ -37,7 +37,7 @@ db: install
 i18n: i18n-extract i18n-update translations
 
 i18n-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 --no-location --sort-output -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output -o messages.pot .
 
 i18n-update: install
 	@for locale in $(LOCALES); do \
