@@ -213,7 +213,8 @@ def _formats(text: str) -> bool:
 def is_unchanged(source: str, text: str) -> bool:
     """Copied from English: the same text, with words in it (placeholders are not words)."""
     words = re.sub(r"%\(\w+\)[a-z]|\{\w*\}", "", text)
-    return text.strip() == source.strip() and len(source) > 12 and bool(re.search("[a-z]{4}", words))
+    same = text.strip() == source.strip()
+    return same and len(source) > 12 and bool(re.search("[a-z]{4}", words))
 
 
 def _english_has(term: str, source: str, case: bool) -> bool:
