@@ -356,14 +356,15 @@ def test_filters_and_search(app, team, synced, message_id):
         html = team["translator"].get("/es/translate?" + query).get_data(as_text=True)
         return set(re.findall(r'<span lang="en" dir="ltr">([^<]+)</span></a>', html))
 
-    assert listed("status=approved") == {"Home"}
+    approved = listed("status=approved")
+    assert "Home" in approved and "Find a school" not in approved
     assert listed("status=review") == {"Find a school"}
     untranslated = listed("status=untranslated&q=sign")
     assert "Sign in" in untranslated and "Home" not in listed("status=untranslated&q=home")
     assert "Your account" in listed("status=failing&q=account")  # much longer than the English
     assert "Home" not in listed("status=failing&q=home")
     assert "Home" in listed("status=translated&q=home")
-    assert listed("q=portada") == {"Home"}
+    assert "Home" in listed("q=portada")  # and "Importada" (Imported) contains it too
     assert "Find a school" in listed("q=FIND+A+SCHOOL")
     fragment = team["translator"].get(
         "/es/translate?status=approved", headers={"HX-Request": "true"}
