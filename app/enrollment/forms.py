@@ -41,8 +41,9 @@ from app.enrollment.models import (
 )
 from app.forms import BaseForm
 from app.i18n.locales import LANGUAGES
+from app.schools.forms import dual_language_field, program_type_field
 from app.schools.grades import GRADES, grade_label
-from app.schools.labels import DUAL_LANGUAGES, PROGRAM_TYPES
+from app.schools.labels import PROGRAM_TYPES
 from app.timeutil import to_district, utcnow
 
 
@@ -111,18 +112,8 @@ class ProgramFilterForm(BaseForm):
         validate_choice=True,
         default="",
     )
-    type = SelectField(
-        _l("Program"),
-        choices=lambda: _any(_l("Any program")) + [(k, v) for k, v in PROGRAM_TYPES.items()],
-        validate_choice=True,
-        default="",
-    )
-    language = SelectField(
-        _l("Dual-language program in"),
-        choices=lambda: _any(_l("Any language")) + [(k, v) for k, v in DUAL_LANGUAGES.items()],
-        validate_choice=True,
-        default="",
-    )
+    type = program_type_field()
+    language = dual_language_field()
 
 
 class ChildForm(BaseForm):

@@ -12,6 +12,25 @@ def _any(label):
     return [("", label)]
 
 
+def program_type_field() -> SelectField:
+    """Any program type, or one; shared by the school finder and the enrollment catalog."""
+    return SelectField(
+        _l("Program"),
+        choices=lambda: _any(_l("Any program")) + [(k, v) for k, v in PROGRAM_TYPES.items()],
+        validate_choice=True,
+        default="",
+    )
+
+
+def dual_language_field() -> SelectField:
+    return SelectField(
+        _l("Dual-language program in"),
+        choices=lambda: _any(_l("Any language")) + [(k, v) for k, v in DUAL_LANGUAGES.items()],
+        validate_choice=True,
+        default="",
+    )
+
+
 class FinderForm(BaseForm):
     """The school finder's filters; a GET form whose state is the shareable URL."""
 
@@ -35,18 +54,8 @@ class FinderForm(BaseForm):
         validate_choice=True,
         default="",
     )
-    program = SelectField(
-        _l("Program"),
-        choices=lambda: _any(_l("Any program")) + [(k, v) for k, v in PROGRAM_TYPES.items()],
-        validate_choice=True,
-        default="",
-    )
-    language = SelectField(
-        _l("Dual-language program in"),
-        choices=lambda: _any(_l("Any language")) + [(k, v) for k, v in DUAL_LANGUAGES.items()],
-        validate_choice=True,
-        default="",
-    )
+    program = program_type_field()
+    language = dual_language_field()
     charter = BooleanField(_l("Charter schools only"))
     magnet = BooleanField(_l("Magnet schools only"))
     near = StringField(
