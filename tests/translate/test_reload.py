@@ -24,12 +24,12 @@ def test_a_change_made_elsewhere_is_seen_after_the_next_check(
 ):
     before = shipped("es", "Find a school")
     assert before in client.get("/es/").get_data(as_text=True)
-    approve_elsewhere(app, message_id, "Find a school", "es", ["Encuentre una escuela"])
+    approve_elsewhere(app, message_id, "Find a school", "es", ["Busque su escuela ahora"])
     # Within the two seconds between checks, this worker still serves what it had.
     assert before in client.get("/es/").get_data(as_text=True)
     app.extensions[EXTENSION].checked_at -= 2.0
     html = client.get("/es/").get_data(as_text=True)
-    assert "Encuentre una escuela" in html and f">{before}<" not in html
+    assert "Busque su escuela ahora" in html and f">{before}<" not in html
     assert "Encuentre" not in po_text(temporary_catalogs, "es")  # from the database, not the disk
     assert shipped("es", "Home") in html  # the rest of the catalog is still there
 
@@ -61,11 +61,11 @@ def test_plural_forms_and_cached_pages_follow_an_approval(app, client, synced, m
 
 def test_other_languages_are_not_touched(app, client, synced, message_id):
     client.get("/fr/")  # not a language of the site: 404, no error
-    approve_elsewhere(app, message_id, "Find a school", "es", ["Encuentre una escuela"])
+    approve_elsewhere(app, message_id, "Find a school", "es", ["Busque su escuela ahora"])
     app.extensions[EXTENSION].checked_at -= 2.0
     assert "Find a school" in client.get("/en/").get_data(as_text=True)
-    assert "Encuentre una escuela" not in client.get("/pt/").get_data(as_text=True)
-    assert "Encuentre una escuela" not in client.get("/vi/").get_data(as_text=True)
+    assert "Busque su escuela ahora" not in client.get("/pt/").get_data(as_text=True)
+    assert "Busque su escuela ahora" not in client.get("/vi/").get_data(as_text=True)
 
 
 def test_without_catalog_versions_the_files_are_served(app, client, shipped):

@@ -147,7 +147,7 @@ def test_writing_a_catalog_changes_only_the_translation(
 ):
     with app.app_context():
         message = _db.session.get(Message, message_id("Find a school"))
-        services.set_live(message, "es", ["Encuentre una escuela"], None, reviewed=True)
+        services.set_live(message, "es", ["Busque su escuela ahora"], None, reviewed=True)
         _db.session.commit()
         assert pofiles.write_language("es")
         assert not pofiles.write_language("es")  # nothing left to write
@@ -155,9 +155,9 @@ def test_writing_a_catalog_changes_only_the_translation(
     after = po_text(temporary_catalogs, "es").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     before_text = shipped("es", "Find a school")
-    assert changed == [(f'msgstr "{before_text}"', 'msgstr "Encuentre una escuela"')]
+    assert changed == [(f'msgstr "{before_text}"', 'msgstr "Busque su escuela ahora"')]
     mo = temporary_catalogs / "es" / "LC_MESSAGES" / "messages.mo"
-    assert b"Encuentre una escuela" in mo.read_bytes()
+    assert b"Busque su escuela ahora" in mo.read_bytes()
 
 
 def test_sync_finds_where_the_code_uses_each_message(app, temporary_catalogs):

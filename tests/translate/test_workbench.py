@@ -127,7 +127,7 @@ def test_a_suggestion_goes_live_when_a_reviewer_approves_it(
         url,
         {
             "action": "suggest",
-            "text0": "Encuentre una escuela",
+            "text0": "Busque su escuela ahora",
             "note": "Usted, como en las cartas",
         },
     )
@@ -136,7 +136,7 @@ def test_a_suggestion_goes_live_when_a_reviewer_approves_it(
     assert before in translator.get("/es/").get_data(as_text=True)  # not yet live
 
     page = reviewer.get(url).get_data(as_text=True)
-    assert "Encuentre una escuela" in page and "Usted, como en las cartas" in page
+    assert "Busque su escuela ahora" in page and "Usted, como en las cartas" in page
     with app.app_context():
         suggestion = _db.session.scalar(select(Suggestion))
     response = reviewer.submit(
@@ -146,9 +146,9 @@ def test_a_suggestion_goes_live_when_a_reviewer_approves_it(
     )
     assert response.status_code == 303
     home = translator.get("/es/").get_data(as_text=True)
-    assert "Encuentre una escuela" in home and f">{before}<" not in home
-    assert live_text("Find a school", "es") == (["Encuentre una escuela"], APPROVED)
-    assert 'msgid "Find a school"\nmsgstr "Encuentre una escuela"' in po_text(
+    assert "Busque su escuela ahora" in home and f">{before}<" not in home
+    assert live_text("Find a school", "es") == (["Busque su escuela ahora"], APPROVED)
+    assert 'msgid "Find a school"\nmsgstr "Busque su escuela ahora"' in po_text(
         temporary_catalogs, "es"
     )
     history = reviewer.get(url).get_data(as_text=True)
@@ -336,7 +336,7 @@ def test_filters_and_search(app, team, synced, message_id):
         services.suggest(
             _db.session.get(Message, message_id("Find a school")),
             "es",
-            ["Encuentre una escuela"],
+            ["Busque su escuela ahora"],
             None,
         )
         _db.session.delete(
