@@ -57,6 +57,18 @@ DEMOGRAPHIC_GROUPS = [
 PROFILE_YEAR = "2025-26"
 CONTACT_YEAR = "2019"
 
+# The three outcome files (all students, student groups, the district) share their columns.
+OUTCOME_COLUMNS = [
+    "cds_code",
+    "school_year",
+    "metric_id",
+    "subgroup_id",
+    "value",
+    "numerator",
+    "denominator",
+    "reliability",
+    "source_snapshot_id",
+]
 FILES = {
     "sources": (
         "source_snapshots.csv",
@@ -69,7 +81,7 @@ FILES = {
             "sha256_of_original_file",
             "source_url",
         ],
-    ),  # noqa: E501
+    ),
     "metrics": (
         "metric_definitions.csv",
         [
@@ -82,7 +94,7 @@ FILES = {
             "source_url",
             "kind",
         ],
-    ),  # noqa: E501
+    ),
     "subgroups": ("subgroups.csv", ["subgroup_id", "label", "category"]),
     "schools": (
         "lausd_schools_2025_26.csv",
@@ -109,54 +121,24 @@ FILES = {
             "staff_administrators",
             "staff_total",
         ],
-    ),  # noqa: E501
+    ),
     "contacts": ("lausd_directory_contacts_2019.csv", ["cds_code", "phone", "website"]),
     "demographics": (
         "lausd_school_demographics_2025_26.csv",
         ["cds_code"] + [f"{g}_{k}" for g in DEMOGRAPHIC_GROUPS for k in ("count", "pct")],
-    ),  # noqa: E501
+    ),
     "outcomes": (
         "lausd_school_outcomes_all_students_2022_2025.csv",
-        [
-            "cds_code",
-            "school_year",
-            "metric_id",
-            "subgroup_id",
-            "value",
-            "numerator",
-            "denominator",
-            "reliability",
-            "source_snapshot_id",
-        ],
-    ),  # noqa: E501
+        OUTCOME_COLUMNS,
+    ),
     "subgroup_outcomes": (
         "lausd_school_outcomes_by_subgroup_2024_25.csv",
-        [
-            "cds_code",
-            "school_year",
-            "metric_id",
-            "subgroup_id",
-            "value",
-            "numerator",
-            "denominator",
-            "reliability",
-            "source_snapshot_id",
-        ],
-    ),  # noqa: E501
+        OUTCOME_COLUMNS,
+    ),
     "district": (
         "lausd_district_outcomes_2022_2025.csv",
-        [
-            "cds_code",
-            "school_year",
-            "metric_id",
-            "subgroup_id",
-            "value",
-            "numerator",
-            "denominator",
-            "reliability",
-            "source_snapshot_id",
-        ],
-    ),  # noqa: E501
+        OUTCOME_COLUMNS,
+    ),
     "resources": (
         "lausd_school_resources.csv",
         [
@@ -173,7 +155,7 @@ FILES = {
             "class_size_bands",
             "source_snapshot_id",
         ],
-    ),  # noqa: E501
+    ),
 }
 
 
