@@ -117,8 +117,10 @@ def test_bulk_letters_for_a_grade_skip_linked_and_restricted_guardians(
     assert len(letter_codes(response.get_data(as_text=True))) == 4
     with app.app_context():
         event = _db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "portal.codes_issued")
-        ).all()[-1]
+            select(AuditEvent)
+            .where(AuditEvent.action == "portal.codes_issued")
+            .order_by(AuditEvent.id.desc())
+        ).first()
         assert event.target_id == SCHOOL_A and event.after == {"grade": None, "letters": 4}
 
 
