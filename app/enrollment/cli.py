@@ -135,19 +135,21 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 
 from app.enrollment.selection import (
     Applicant,
     CheckReport,
     Choice,
     InvalidInput,
-    OutcomeCounts,
     Program,
     SelectionResult,
     Statistics,
     WaitlistPolicy,
+    checks_document,
     run_selection,
     selection_statistics,
+    statistics_document,
 )
 
 CHECKS_FAILED = 3
@@ -182,6 +184,19 @@ def match_command(input_path: Path, output_path: Path) -> None:
     statistics to OUTPUT.json (format: see ``app/enrollment/cli.py``)."""
     with _cycle_collection_paused():
         _match(input_path, output_path)
+
+
+@enrollment_cli.command("expire-offers")
+@with_appcontext
+def expire_offers_command() -> None:
+    """Count every unanswered offer past its deadline as declined and offer its seat to the
+    next family waiting. Safe to run from a scheduler every few minutes."""
+    from app.enrollment.results import expire_due
+    from app.extensions import db
+
+    expired = expire_due()
+    db.session.commit()
+    click.echo(f"{expired} offers expired")
 
 
 @contextmanager
@@ -382,19 +397,11 @@ def output_document(
     return {
         "seed": result.seed,
         "waitlist": result.waitlist_policy.value,
-        "checks": _checks_json(checks),
+        "checks": checks_document(checks),
         "assignment": _assignment_json(parsed.applicants, result),
         "programs": [_program_json(program, result) for program in parsed.programs],
-        "statistics": _statistics_json(statistics),
+        "statistics": statistics_document(statistics),
     }
-
-
-def _checks_json(checks: CheckReport) -> dict[str, Any]:
-    violations = [
-        {"check": v.check, "applicant": v.applicant, "program": v.program, "other": v.other}
-        for v in checks.examples
-    ]
-    return {"passed": checks.passed, "counts": dict(checks.counts), "violations": violations}
 
 
 def _assignment_json(
@@ -433,36 +440,6 @@ def _program_json(program: Program, result: SelectionResult) -> dict[str, Any]:
         "seats": program.seats,
         "admitted": list(result.admitted[program.id]),
         "waitlist": [{"applicant": a, "position": i} for i, a in enumerate(waitlist, start=1)],
-    }
-
-
-def _statistics_json(statistics: Statistics) -> dict[str, Any]:
-    return {
-        "overall": _outcomes_json(statistics.overall),
-        "by_program": {
-            program_id: {
-                "seats": stats.seats,
-                "offered": stats.offered,
-                "ranked_by": stats.ranked_by,
-                "first_choice_outcomes": _outcomes_json(stats.first_choice_outcomes),
-            }
-            for program_id, stats in statistics.by_program.items()
-        },
-        "by_attribute": {
-            name: {value: _outcomes_json(counts) for value, counts in values.items()}
-            for name, values in statistics.by_attribute.items()
-        },
-    }
-
-
-def _outcomes_json(counts: OutcomeCounts) -> dict[str, Any]:
-    return {
-        "applicants": counts.applicants,
-        "first_choice": counts.first_choice,
-        "top_three": counts.top_three,
-        "any_offer": counts.any_offer,
-        "no_offer": counts.no_offer,
-        "shares": counts.shares(),
     }
 
 

@@ -368,3 +368,142 @@ class DraftStash(db.Model):
     application_id: Mapped[int | None]
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- selection: runs, offers and waitlists ----------------------------------------------------
+
+# Offer states. An offer is "offered" until the family answers or its deadline passes.
+OFFERED = "offered"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+EXPIRED = "expired"  # no answer by the deadline: counts as declined
+RELEASED = "released"  # given up by accepting a later offer
+GIVEN_UP = "given_up"  # the family withdrew from the whole process after results
+OFFER_STATUSES = {
+    OFFERED: _l("Waiting for your answer"),
+    ACCEPTED: _l("Accepted"),
+    DECLINED: _l("Declined"),
+    EXPIRED: _l("Declined: no answer by the deadline"),
+    RELEASED: _l("Given up for a later offer you accepted"),
+    GIVEN_UP: _l("Given up when you withdrew"),
+}
+HOLDING = (OFFERED, ACCEPTED)  # offers that take a seat
+
+# Where an offer came from.
+FROM_LOTTERY = "lottery"
+FROM_WAITLIST = "waitlist"
+
+# Waitlist places.
+WAITING = "waiting"
+MOVED_UP = "offered"  # offered a seat from this waitlist
+LEFT = "left"  # no longer waiting: accepted a program ranked higher, or withdrew
+
+# Why a seat was or was not offered, from the program's last offered applicant (the cutoff).
+ROOM = "room"  # fewer applicants than seats
+BY_PRIORITY = "priority"  # a different priority than the cutoff decided it
+BY_LOTTERY = "lottery"  # the same priority as the cutoff: lottery numbers decided it
+NO_SEATS = "no_seats"  # the program has no seats at this grade
+
+
+class SelectionRun(db.Model):
+    """One run of the selection engine over a cycle's submitted applications.
+
+    Every run is a dry run until the office publishes it; at most one run per cycle is
+    published. The seed, the checks, the statistics and the whole result are stored, so a run
+    can be shown, compared and audited later (``result``: ``lottery``, ``admitted`` and
+    ``waitlists`` keyed by application id and ``f"{cycle_program_id}:{grade}"``).
+    ``input_digest`` fingerprints the applications it ran on: publishing refuses a run whose
+    applications have changed since.
+    """
+
+    __tablename__ = "enrollment_selection_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_cycles.id", ondelete="CASCADE"), index=True
+    )
+    seed: Mapped[str] = mapped_column(String(64))
+    waitlist_policy: Mapped[str] = mapped_column(String(16))
+    input_digest: Mapped[str] = mapped_column(String(64))
+    applicants: Mapped[int] = mapped_column(default=0)
+    # Choices left out because their eligibility check was not done or failed.
+    left_out: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    checks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    statistics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    cycle: Mapped[Cycle] = relationship()
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    published_by = relationship("User", foreign_keys=[published_by_id])
+
+
+class Offer(db.Model):
+    """A seat offered to one application at one of its choices, and the family's answer."""
+
+    __tablename__ = "enrollment_offers"
+    __table_args__ = (Index("ix_enrollment_offers_seat", "cycle_program_id", "grade", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_selection_runs.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_applications.id", ondelete="CASCADE"), index=True
+    )
+    choice_id: Mapped[int] = mapped_column(ForeignKey("enrollment_choices.id", ondelete="CASCADE"))
+    cycle_program_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_cycle_programs.id", ondelete="CASCADE")
+    )
+    grade: Mapped[int]
+    source: Mapped[str] = mapped_column(String(16), default=FROM_LOTTERY)
+    basis: Mapped[str] = mapped_column(String(16))
+    # The verified priorities that counted at this program, e.g. "sibling" (comma-separated).
+    priorities: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default=OFFERED)
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    respond_by: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship()
+    choice: Mapped[Choice] = relationship()
+    cycle_program: Mapped[CycleProgram] = relationship()
+
+
+class WaitlistPlace(db.Model):
+    """An application waiting for a seat at one of its choices, in the program's order."""
+
+    __tablename__ = "enrollment_waitlist"
+    __table_args__ = (
+        Index("ix_enrollment_waitlist_seat", "run_id", "cycle_program_id", "grade", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_selection_runs.id", ondelete="CASCADE")
+    )
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_applications.id", ondelete="CASCADE"), index=True
+    )
+    choice_id: Mapped[int] = mapped_column(ForeignKey("enrollment_choices.id", ondelete="CASCADE"))
+    cycle_program_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment_cycle_programs.id", ondelete="CASCADE")
+    )
+    grade: Mapped[int]
+    # The program's order: tier ascending, points descending, lottery number ascending.
+    tier: Mapped[int]
+    points: Mapped[int]
+    lottery_number: Mapped[int] = mapped_column(BigInteger)
+    basis: Mapped[str] = mapped_column(String(16))
+    priorities: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    choice: Mapped[Choice] = relationship()
+    cycle_program: Mapped[CycleProgram] = relationship()

@@ -23,7 +23,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.access import public, signed_in
-from app.enrollment import models, services
+from app.accounts.forms import ConfirmForm
+from app.enrollment import models, results, services
 from app.enrollment.forms import (
     AddChoiceForm,
     ChildForm,
@@ -33,7 +34,7 @@ from app.enrollment.forms import (
     VersionForm,
     as_int,
 )
-from app.enrollment.models import SUBMITTED, Application, Choice, CycleProgram
+from app.enrollment.models import SUBMITTED, Application, Choice, CycleProgram, Offer
 from app.errors import CSRF_MESSAGE, error_page
 from app.extensions import db, limiter
 from app.pagination import paginate
@@ -67,6 +68,7 @@ def _enrollment_helpers():
         "enrollment_when": services.local_when,
         "enrollment_ineligibility": services.ineligibility,
         "enrollment_grades": services.grade_list,
+        "enrollment_results": results,
     }
 
 
@@ -671,14 +673,24 @@ def submit(application_id: int):
 @bp.route("/<int:application_id>")
 @signed_in
 def application(application_id: int):
-    application = _owned(application_id)
+    return _application_page(_owned(application_id))
+
+
+def _application_page(application: Application, error=None, status: int = 200):
+    cycle = application.cycle
+    released = results.released(cycle)
+    outcome = results.family_results(application) if released else None
     return render(
         "enrollment/application.html",
         application=application,
-        cycle=application.cycle,
+        cycle=cycle,
         locked=services.lock_reason(application),
         may_withdraw=services.may_withdraw(application),
         just_sent=request.args.get("sent") == "1",
+        outcome=outcome,
+        may_give_up=outcome is not None and results.may_give_up(application, outcome),
+        error=error,
+        status=status,
     )
 
 
@@ -711,3 +723,106 @@ def withdraw(application_id: int):
         return _go(url_for(".programs"))
     return render("enrollment/withdraw.html", application=application, form=form,
                   may_withdraw=services.may_withdraw(application))
+
+
+# --- results: offers, answers, waitlists ------------------------------------------------------
+
+
+def _released_application(application_id: int) -> Application:
+    application = _owned(application_id)
+    if not results.released(application.cycle):
+        abort(404)
+    return application
+
+
+def _owned_offer(application: Application, offer_id: int) -> Offer:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.application_id != application.id:
+        abort(404)
+    return offer
+
+
+def _answer_refused(exc: services.EnrollmentError, application: Application):
+    db.session.rollback()
+    application = _owned(application.id)
+    return _application_page(application, error=exc.message, status=409)
+
+
+@bp.route("/<int:application_id>/offers/<int:offer_id>/accept", methods=["POST"])
+@signed_in
+def accept_offer(application_id: int, offer_id: int):
+    application = _released_application(application_id)
+    offer = _owned_offer(application, offer_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    title = services.choice_title(offer.cycle_program)
+    try:
+        results.accept(offer, current_user)
+    except services.EnrollmentError as exc:
+        return _answer_refused(exc, application)
+    db.session.commit()
+    flash(_("You accepted the seat in %(program)s.", program=title), "success")
+    return _go(url_for(".application", application_id=application_id))
+
+
+@bp.route("/<int:application_id>/offers/<int:offer_id>/decline", methods=["GET", "POST"])
+@signed_in
+def decline_offer(application_id: int, offer_id: int):
+    application = _released_application(application_id)
+    offer = _owned_offer(application, offer_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        title = services.choice_title(offer.cycle_program)
+        try:
+            results.decline(offer, current_user)
+        except services.EnrollmentError as exc:
+            return _answer_refused(exc, application)
+        db.session.commit()
+        flash(_("You declined the seat in %(program)s.", program=title), "success")
+        return _go(url_for(".application", application_id=application_id))
+    return render(
+        "enrollment/decline.html",
+        application=application,
+        offer=offer,
+        form=form,
+        offer_status=results.shown_status(offer),
+    )
+
+
+@bp.route("/<int:application_id>/give-up", methods=["GET", "POST"])
+@signed_in
+def give_up(application_id: int):
+    application = _released_application(application_id)
+    outcome = results.family_results(application)
+    allowed = results.may_give_up(application, outcome)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate() and allowed:
+        results.give_up(application, current_user)
+        db.session.commit()
+        flash(
+            _(
+                "%(child)s has left the selection. Every offer and waitlist place is given up.",
+                child=application.child_first_name,
+            ),
+            "success",
+        )
+        return _go(url_for(".application", application_id=application_id))
+    return render(
+        "enrollment/give_up.html",
+        application=application,
+        outcome=outcome,
+        form=form,
+        allowed=allowed,
+    )
+
+
+@bp.route("/<int:application_id>/letter")
+@signed_in
+def letter(application_id: int):
+    application = _released_application(application_id)
+    return render(
+        "enrollment/letter.html",
+        application=application,
+        cycle=application.cycle,
+        outcome=results.family_results(application),
+    )

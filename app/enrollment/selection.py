@@ -93,6 +93,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate, chain, islice, pairwise
+from typing import Any
 
 CAPACITY = "capacity"
 SINGLE_OFFER = "single_offer"
@@ -857,6 +858,46 @@ def _count_program_demand(
         raise InvalidInput(
             "unknown_program", applicant=applicant.id, program=str(error.args[0])
         ) from None
+
+
+def checks_document(checks: CheckReport) -> dict[str, Any]:
+    """The checks as plain JSON values (stored with a run, written by the match command)."""
+    violations = [
+        {"check": v.check, "applicant": v.applicant, "program": v.program, "other": v.other}
+        for v in checks.examples
+    ]
+    return {"passed": checks.passed, "counts": dict(checks.counts), "violations": violations}
+
+
+def statistics_document(statistics: Statistics) -> dict[str, Any]:
+    """The statistics as plain JSON values (stored with a run, written by the match command)."""
+    return {
+        "overall": _outcomes_document(statistics.overall),
+        "by_program": {
+            program_id: {
+                "seats": stats.seats,
+                "offered": stats.offered,
+                "ranked_by": stats.ranked_by,
+                "first_choice_outcomes": _outcomes_document(stats.first_choice_outcomes),
+            }
+            for program_id, stats in statistics.by_program.items()
+        },
+        "by_attribute": {
+            name: {value: _outcomes_document(counts) for value, counts in values.items()}
+            for name, values in statistics.by_attribute.items()
+        },
+    }
+
+
+def _outcomes_document(counts: OutcomeCounts) -> dict[str, Any]:
+    return {
+        "applicants": counts.applicants,
+        "first_choice": counts.first_choice,
+        "top_three": counts.top_three,
+        "any_offer": counts.any_offer,
+        "no_offer": counts.no_offer,
+        "shares": counts.shares(),
+    }
 
 
 # --- after publication: declines and waitlist offers ------------------------------------------

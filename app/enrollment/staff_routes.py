@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.accounts.access import Role, may_act_as, requires
 from app.accounts.forms import ConfirmForm
-from app.enrollment import models, services
+from app.enrollment import models, results, services
 from app.enrollment.forms import (
     AddProgramForm,
     CycleForm,
@@ -40,6 +40,7 @@ from app.enrollment.models import (
     Claim,
     Cycle,
     CycleProgram,
+    SelectionRun,
 )
 from app.extensions import db
 from app.pagination import paginate
@@ -688,3 +689,205 @@ def _paper_claims(sibling: bool, name: str, student_id: str) -> services.ClaimIn
     if not sibling:
         return services.ClaimInput()
     return services.ClaimInput(kinds={SIBLING}, sibling_name=name, sibling_student_id=student_id)
+
+
+# --- selection: dry runs, comparison, publication ---------------------------------------------
+
+
+def _run_or_404(run_id: int) -> SelectionRun:
+    return db.get_or_404(SelectionRun, run_id)
+
+
+def _program_titles(cycle: Cycle) -> dict[str, tuple[str, str]]:
+    """Seat key -> (program title, grade label), for the run's tables."""
+    titles = {}
+    for cycle_program in cycle.programs:
+        for row in cycle_program.seats:
+            titles[results.seat_key(cycle_program.id, row.grade)] = (
+                services.choice_title(cycle_program),
+                grade_label(row.grade),
+            )
+    return titles
+
+
+def _selection_page(cycle: Cycle, form=None, error=None, status: int = 200):
+    runs = results.runs_of(cycle)
+    return render(
+        "enrollment/staff/selection.html",
+        cycle=cycle,
+        runs=runs,
+        form=form or ConfirmForm(),
+        published=next((run for run in runs if run.published_at), None),
+        error=error,
+        status=status,
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/selection", methods=["GET", "POST"])
+@requires(*OFFICE)
+def selection(cycle_id: int):
+    cycle = _cycle_or_404(cycle_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        if results.published_run(cycle) is not None:
+            return _selection_page(
+                cycle, form, _("A run of this cycle is already published."), status=409
+            )
+        run = results.dry_run(cycle, current_user)
+        db.session.commit()
+        flash(_("Dry run %(number)d is ready.", number=run.id), "success")
+        return redirect(url_for(".selection_run", run_id=run.id))
+    return _selection_page(cycle, form)
+
+
+@bp.route("/runs/<int:run_id>")
+@requires(*OFFICE)
+def selection_run(run_id: int):
+    run = _run_or_404(run_id)
+    by = run.statistics["by_attribute"]
+    return render(
+        "enrollment/staff/run.html",
+        cycle=run.cycle,
+        run=run,
+        grades=sorted(by.get("grade", {}).items(), key=lambda item: int(item[0])),
+        languages=sorted(
+            by.get("home_language", {}).items(), key=lambda item: (-item[1]["applicants"], item[0])
+        ),
+        titles=_program_titles(run.cycle),
+        check_labels=results.CHECK_LABELS,
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/selection/compare")
+@requires(*OFFICE)
+def compare_runs(cycle_id: int):
+    cycle = _cycle_or_404(cycle_id)
+    chosen = [as_int(request.args.get(name)) for name in ("first", "second")]
+    runs = {run.id: run for run in results.runs_of(cycle)}
+    if None in chosen or chosen[0] == chosen[1] or not all(c in runs for c in chosen):
+        return _selection_page(
+            cycle, error=_("Choose two different runs of this cycle to compare."), status=422
+        )
+    comparison = results.compare(runs[chosen[0]], runs[chosen[1]])
+    return render(
+        "enrollment/staff/compare.html",
+        cycle=cycle,
+        comparison=comparison,
+        grade_rows=[
+            (grade_label(int(grade)), a, b)
+            for grade, a, b in _paired(comparison, "grade", key=lambda grade: int(grade))
+        ],
+        language_rows=[
+            (str(models.HOME_LANGUAGES.get(code, code)), a, b)
+            for code, a, b in _paired(comparison, "home_language", key=str)
+        ],
+    )
+
+
+NO_APPLICANTS = {"applicants": 0, "first_choice": 0, "top_three": 0, "any_offer": 0, "no_offer": 0}
+
+
+def _paired(comparison: results.Comparison, attribute: str, key) -> list[tuple]:
+    """Each value of ``attribute`` with its outcomes in the first and the second run."""
+    first = comparison.first.statistics["by_attribute"].get(attribute, {})
+    second = comparison.second.statistics["by_attribute"].get(attribute, {})
+    return [
+        (value, first.get(value, NO_APPLICANTS), second.get(value, NO_APPLICANTS))
+        for value in sorted(set(first) | set(second), key=key)
+    ]
+
+
+@bp.route("/runs/<int:run_id>/publish", methods=["GET", "POST"])
+@requires(*OFFICE)
+def publish_run(run_id: int):
+    run = _run_or_404(run_id)
+    form = ConfirmForm()
+    error = None
+    if request.method == "POST" and form.validate():
+        try:
+            results.publish(run, current_user)
+        except services.EnrollmentError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Run %(number)d is published. Families see their results from %(when)s.",
+                    number=run.id,
+                    when=services.local_when(run.cycle.results_at),
+                ),
+                "success",
+            )
+            return redirect(url_for(".placements", cycle_id=run.cycle_id))
+    return render(
+        "enrollment/staff/publish.html",
+        cycle=run.cycle,
+        run=run,
+        form=form,
+        error=error,
+        status=409 if error else 200,
+    )
+
+
+# --- seats after publication ------------------------------------------------------------------
+
+PLACEMENT_COLUMNS = (
+    "school",
+    "cds_code",
+    "program",
+    "grade",
+    "seats",
+    "accepted",
+    "offers_outstanding",
+    "open",
+    "waitlist",
+)
+
+
+@bp.route("/cycles/<int:cycle_id>/placements")
+@requires(*OFFICE_AND_SCHOOLS)
+def placements(cycle_id: int):
+    cycle = _cycle_or_404(cycle_id)
+    return render(
+        "enrollment/staff/placements.html",
+        cycle=cycle,
+        rows=results.seat_report(cycle, _schools()),
+        published=results.published_run(cycle),
+        generated_at=utcnow(),
+    )
+
+
+@bp.route("/cycles/<int:cycle_id>/placements.csv")
+@requires(*OFFICE_AND_SCHOOLS)
+def placements_csv(cycle_id: int):
+    cycle = _cycle_or_404(cycle_id)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(PLACEMENT_COLUMNS)
+    for row in results.seat_report(cycle, _schools()):
+        program = row.cycle_program.program
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    program.school.name,
+                    program.cds_code,
+                    program_name(program),
+                    row.grade,
+                    row.seats,
+                    row.accepted,
+                    row.outstanding,
+                    row.open,
+                    row.waiting,
+                )
+            ]
+        )
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="placements-{cycle.school_year}.csv"'
+    )
+    return response
