@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -68,6 +69,11 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     config = TestingConfig()
+    # A copy of the catalogs: approving a translation in the workbench (a sweep that posts to
+    # every route does) writes the catalogs, and a test must never write the repository's.
+    catalogs = tmp_path_factory.mktemp("translations") / "translations"
+    shutil.copytree(Path(config.BABEL_TRANSLATION_DIRECTORIES), catalogs)
+    config.BABEL_TRANSLATION_DIRECTORIES = str(catalogs)
     if not ON_POSTGRES:
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     application = create_app(config)

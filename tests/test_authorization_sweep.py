@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -105,7 +106,8 @@ def _feature_samples() -> dict[str, Callable[[], object]]:
             select(AcademySession.id).where(AcademySession.offering_id == offering()).limit(1)
         )
     if find_spec("app.enrollment"):
-        from app.enrollment.models import Application, Choice, Claim, CycleProgram
+        from app.enrollment.demo import RESULTS_CLIENT
+        from app.enrollment.models import Application, Choice, Claim, CycleProgram, Offer
 
         family = select(User.id).where(User.email == "family@demo.test").scalar_subquery()
         application = _first(
@@ -122,6 +124,14 @@ def _feature_samples() -> dict[str, Callable[[], object]]:
         samples["action"] = lambda: "up"
         samples["cycle_program_id"] = lambda: _db.session.scalar(
             select(CycleProgram.id).where(CycleProgram.cycle_id == samples["cycle_id"]()).limit(1)
+        )
+        # The demo's released round: its published run and the family's offer there.
+        results = select(Application.id).where(Application.client_token == RESULTS_CLIENT)
+        samples["offer_id"] = _first(
+            select(Offer.id).where(Offer.application_id == results.scalar_subquery())
+        )
+        samples["run_id"] = _first(
+            select(Offer.run_id).where(Offer.application_id == results.scalar_subquery())
         )
     if find_spec("app.translate"):
         from app.translate.models import GlossaryTerm, Message, Suggestion
@@ -227,6 +237,8 @@ def _constant(value):
 
 
 def test_every_route_answers_every_visitor_as_its_rule_says(app, demo):
+    # Visitors approve the demo's translation suggestions: that must not write the repository.
+    repository_catalogs = _catalog_bytes(Path(__file__).resolve().parents[1] / "translations")
     problems = []
     rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
     for visitor in VISITORS:
@@ -260,6 +272,13 @@ def test_every_route_answers_every_visitor_as_its_rule_says(app, demo):
                 if problem:
                     problems.append(f"{visitor} {method} {url}: {problem}")
     assert not problems, "\n".join(problems[:40])
+    assert _catalog_bytes(Path(__file__).resolve().parents[1] / "translations") == (
+        repository_catalogs
+    )
+
+
+def _catalog_bytes(root: Path) -> dict[str, bytes]:
+    return {str(po): po.read_bytes() for po in sorted(root.glob("*/LC_MESSAGES/messages.po"))}
 
 
 def _check(expected, response, method, rule) -> str | None:
