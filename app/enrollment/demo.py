@@ -23,6 +23,7 @@ from app.enrollment.models import (
     MATRICULATION,
     NO_CHECK,
     NOT_NEEDED,
+    ONLINE,
     PAPER,
     PENDING,
     SIBLING,
@@ -81,6 +82,7 @@ def seed_demo() -> None:
     rng = random.Random(20271)  # noqa: S311 - demo data, not security
     _family_applications(cycle, rng)
     _paper_applications(cycle, rng)
+    _results_cycle(programs, rng)
 
 
 def _school_year(today: date) -> str:
@@ -233,3 +235,65 @@ def _paper_applications(cycle: Cycle, rng: random.Random) -> None:
         _choose(application, _offering(cycle, wanted[:3], grade), sibling=False)
         db.session.add(application)
     db.session.flush()
+
+
+# A mid-year round of the current school year whose results are out, so that the family can
+# answer an offer and the office can read seats and waitlists. Daniel ranks a program with two
+# seats first: two applicants with a verified sibling priority take them, so he waits there and
+# is offered his second choice, where there is room for everyone.
+RESULTS_CLIENT = "demo-daniel"  # the client token of his application
+RESULTS_SEED = "demo-mid-year-round"
+
+
+def _results_cycle(programs: list[Program], rng: random.Random) -> None:
+    from app.enrollment import results
+
+    today = to_district(utcnow()).date()
+    start = today.year if today.month >= 7 else today.year - 1
+    year = f"{start}-{(start + 1) % 100:02d}"
+    cycle = db.session.scalar(select(Cycle).where(Cycle.school_year == year))
+    if cycle is not None:
+        return
+    cycle = Cycle(
+        school_year=year,
+        opens_at=_at(today - timedelta(days=100), 8),
+        on_time_closes_at=_at(today - timedelta(days=75), 23, 59),
+        late_closes_at=_at(today - timedelta(days=60), 23, 59),
+        results_at=_at(today - timedelta(days=3), 9),
+        respond_by=_at(today + timedelta(days=11), 23, 59),
+        is_demo=True,
+    )
+    db.session.add(cycle)
+    _rules(cycle)
+    first_grade = [p for p in programs if p.grade_low <= 1 <= p.grade_high
+                   and p.program_type != "early_education"]
+    if len(first_grade) < 2:
+        return
+    wanted, roomy = (CycleProgram(cycle=cycle, program_id=p.id) for p in first_grade[:2])
+    wanted.seats.append(GradeSeats(grade=1, seats=2))
+    roomy.seats.append(GradeSeats(grade=1, seats=30))
+    db.session.add_all([wanted, roomy])
+    family = db.session.scalar(select(User).where(User.email == FAMILY))
+    people = [("Daniel", "Ramírez", family.id if family else None, False)]
+    people += [(OTHER_FIRST[i], OTHER_LAST[i], None, i < 2) for i in range(8)]
+    for first, last, user_id, sibling in people:
+        application = _new_application(
+            cycle, first, last, date(2019, 1 + len(first) % 12, 1 + len(last)), 1,
+            user_id=user_id, status=SUBMITTED, submitted_at=cycle.opens_at + timedelta(days=4),
+            confirmation_number=_confirmation(cycle, rng),
+            client_token=RESULTS_CLIENT if user_id else None,
+            source=PAPER if user_id is None else ONLINE,
+        )
+        for rank, cycle_program in enumerate((wanted, roomy), start=1):
+            choice = Choice(cycle_program=cycle_program, rank=rank, eligibility=NOT_NEEDED)
+            if sibling and rank == 1:
+                choice.claims.append(
+                    Claim(kind=SIBLING, sibling_name=f"{OTHER_FIRST[9]} {last}",
+                          status=Claim.VERIFIED)
+                )
+            application.choices.append(choice)
+        db.session.add(application)
+    db.session.flush()
+    office = db.session.scalar(select(User).where(User.email == OFFICE))
+    run = results.dry_run(cycle, office, seed=RESULTS_SEED)
+    results.publish(run, office, send_letters=False)

@@ -285,8 +285,11 @@ def _offers_by_applicant(run: SelectionRun) -> dict[str, str]:
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish(run: SelectionRun, actor, now: datetime | None = None) -> None:
-    """Make ``run`` the cycle's result: offers, waitlists, lottery numbers and letters.
+def publish(
+    run: SelectionRun, actor, now: datetime | None = None, send_letters: bool = True
+) -> None:
+    """Make ``run`` the cycle's result: offers, waitlists, lottery numbers and letters (held in
+    the outbox until the release time; ``send_letters=False`` only for demo data).
 
     :raises NotPublishable: with the reason, if the run failed a check, the cycle already has a
         published run, applications are still being taken, or they changed since the run.
@@ -325,20 +328,16 @@ def publish(run: SelectionRun, actor, now: datetime | None = None) -> None:
     }
     for applicant_id, number in result["lottery"].items():
         applications[applicant_id].lottery_number = number
-    wanting = _wanting(data, result["admitted"])
+    reasons = _Reasons(data, result["admitted"], seats)
     for key, admitted in result["admitted"].items():
-        cutoff = data.priority(admitted[-1], key) if admitted else None
         for applicant_id in admitted:
             offer = _new_offer(data, run, applications[applicant_id], key, cycle.respond_by, now)
-            offer.basis = _basis(
-                data.priority(applicant_id, key), cutoff, wanting[key] <= seats[key]
-            )
+            offer.basis = reasons.offered(applicant_id, key)
             db.session.add(offer)
     for key, waiting in result["waitlists"].items():
-        admitted = result["admitted"].get(key, [])
-        cutoff = data.priority(admitted[-1], key) if admitted else None
         for number, applicant_id in enumerate(waiting, start=1):
-            place = _new_place(data, run, applications[applicant_id], key, cutoff, seats[key])
+            place = _new_place(data, run, applications[applicant_id], key)
+            place.basis = reasons.waiting(applicant_id, key)
             db.session.add(place)
             record(
                 "enrollment.waitlisted",
@@ -350,7 +349,7 @@ def publish(run: SelectionRun, actor, now: datetime | None = None) -> None:
     db.session.flush()
     for offer in db.session.scalars(select(Offer).where(Offer.run_id == run.id)):
         _audit_answer(offer, "enrollment.offer", actor)
-    for application in applications.values():
+    for application in applications.values() if send_letters else ():
         _send_letter(
             application,
             "enrollment_results",
@@ -366,30 +365,45 @@ def publish(run: SelectionRun, actor, now: datetime | None = None) -> None:
     )
 
 
-def _wanting(data: RunInput, admitted: dict[str, list[str]]) -> dict[str, int]:
-    """Per seat key, how many applicants wanted it: ranked it at or above their offer."""
-    offers = {a: key for key, ids in admitted.items() for a in ids}
-    wanting: dict[str, int] = defaultdict(int)
-    for applicant in data.applicants:
-        offered = offers.get(applicant.id)
-        for choice in applicant.choices:
-            wanting[choice.program] += 1
-            if choice.program == offered:
-                break
-    return wanting
+class _Reasons:
+    """Why each applicant got or missed a seat, from who wanted it and who got it.
 
+    An applicant "wanted" a program if they ranked it at or above their offer. Applicants of
+    equal priority (tier and points) at a program form a class. An offer came from room if no
+    more applicants wanted the program than it had seats; from the lottery if someone of the
+    same class wanted it and did not get a seat; otherwise from priority. A missed seat came
+    from the lottery if someone of the same class got one, otherwise from priority.
+    """
 
-def _basis(priority: tuple[int, int], cutoff: tuple[int, int] | None, room: bool) -> str:
-    """Why an applicant got (or missed) a seat, from the last offered applicant's priority."""
-    if room:
-        return ROOM
-    if cutoff is None or _order(priority) != _order(cutoff):
-        return BY_PRIORITY
-    return BY_LOTTERY
+    def __init__(self, data: RunInput, admitted: dict[str, list[str]], seats: dict[str, int]):
+        self.data = data
+        self.seats = seats
+        offers = {a: key for key, ids in admitted.items() for a in ids}
+        self.wanting: dict[str, int] = defaultdict(int)
+        self.wanting_class: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        for applicant in data.applicants:
+            offered = offers.get(applicant.id)
+            for choice in applicant.choices:
+                self.wanting[choice.program] += 1
+                self.wanting_class[(choice.program, (choice.tier, choice.points))] += 1
+                if choice.program == offered:
+                    break
+        self.admitted_class: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        for key, ids in admitted.items():
+            for applicant_id in ids:
+                self.admitted_class[(key, data.priority(applicant_id, key))] += 1
 
+    def offered(self, applicant_id: str, key: str) -> str:
+        if self.wanting[key] <= self.seats[key]:
+            return ROOM
+        group = (key, self.data.priority(applicant_id, key))
+        return BY_LOTTERY if self.wanting_class[group] > self.admitted_class[group] else BY_PRIORITY
 
-def _order(priority: tuple[int, int]) -> tuple[int, int]:
-    return priority[0], -priority[1]
+    def waiting(self, applicant_id: str, key: str) -> str:
+        if not self.seats[key]:
+            return NO_SEATS
+        group = (key, self.data.priority(applicant_id, key))
+        return BY_LOTTERY if self.admitted_class[group] else BY_PRIORITY
 
 
 def _new_offer(data, run, application, key, respond_by, now) -> Offer:
@@ -409,7 +423,7 @@ def _new_offer(data, run, application, key, respond_by, now) -> Offer:
     )
 
 
-def _new_place(data, run, application, key, cutoff, seats: int) -> WaitlistPlace:
+def _new_place(data, run, application, key) -> WaitlistPlace:
     applicant_id = str(application.id)
     choice_id, kinds, tier, points = data.choices[(applicant_id, key)]
     cycle_program_id, grade = parse_seat_key(key)
@@ -422,7 +436,6 @@ def _new_place(data, run, application, key, cutoff, seats: int) -> WaitlistPlace
         tier=tier,
         points=points,
         lottery_number=run.result["lottery"][applicant_id],
-        basis=_basis((tier, points), cutoff, room=False) if seats else NO_SEATS,
         priorities=",".join(kinds),
         status=WAITING,
     )
@@ -789,7 +802,7 @@ def seat_report(cycle: Cycle, schools: list[str] | None = None) -> list[SeatRow]
     )
     programs = list(db.session.scalars(query))
     if schools is not None:
-        programs = [cp for cp in programs if cp.program.school_id in schools]
+        programs = [cp for cp in programs if cp.program.cds_code in schools]
     counts: dict[tuple[int, int, str], int] = defaultdict(int)
     if run is not None:
         for cp_id, grade, status, number in db.session.execute(

@@ -55,6 +55,7 @@ RETURN_TO = {
     "enrollment.add_choice": ".choices",
     "enrollment.change_choice": ".choices",
     "enrollment.submit": ".review",
+    "enrollment.accept_offer": ".application",
 }
 
 

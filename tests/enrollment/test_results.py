@@ -225,7 +225,7 @@ def test_families_see_nothing_before_release_day(app, client, world, families, o
     published(app, client, world, release=False)
     as_family(client, families["ana"])
     page = text(client.get(f"/es/apply/{families['ana'][1]}"))
-    assert "Plaza ofrecida" not in page and "Resultados" in page
+    assert "Cupo ofrecido" not in page and "Resultados" in page
     assert client.get(f"/es/apply/{families['ana'][1]}/letter").status_code == 404
 
 
@@ -235,7 +235,7 @@ def test_letters_go_out_in_each_familys_language(
     published(app, client, world)
     deliver()
     spanish = smtp.body(smtp.last_to("ana@example.test"))
-    assert "Plaza ofrecida" in spanish or "Ofrecido" in spanish
+    assert "Cupo ofrecido" in spanish and "prioridad por hermanos" in spanish
     arabic = smtp.body(smtp.last_to("badr@example.test"))
     assert "قائمة الانتظار" in arabic
     english = smtp.body(smtp.last_to("chen@example.test"))
@@ -248,11 +248,11 @@ def test_a_family_sees_its_offer_why_and_deadline_in_spanish(app, client, world,
     published(app, client, world)
     as_family(client, families["ana"])
     page = text(client.get(f"/es/apply/{families['ana'][1]}"))
-    assert "Aceptar esta plaza" in page and "Rechazar esta plaza" in page
+    assert "Aceptar este cupo" in page and "Rechazar este cupo" in page
     assert "prioridad por hermanos" in page  # why: a sibling priority
     assert "(hora de Los Ángeles)" in page  # the deadline, in the district's time zone
     letter = text(client.get(f"/es/apply/{families['ana'][1]}/letter"))
-    assert "Número de lotería" in letter
+    assert "Número del sorteo" in letter
 
 
 def test_declining_offers_the_seat_to_the_next_family_with_an_email_and_a_new_deadline(
@@ -269,7 +269,7 @@ def test_declining_offers_the_seat_to_the_next_family_with_an_email_and_a_new_de
             select(WaitlistPlace).order_by(WaitlistPlace.lottery_number)
         ).first().application_id
     confirm = client.get(f"/es/apply/{ana}/offers/{offer_id}/decline")
-    assert "¿Rechazar la plaza" in text(confirm)
+    assert "¿Rechazar el cupo en" in text(confirm)
     response = client.submit(f"/es/apply/{ana}/offers/{offer_id}/decline",
                              page=f"/es/apply/{ana}/offers/{offer_id}/decline")
     assert response.status_code == 302
