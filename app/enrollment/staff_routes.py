@@ -40,6 +40,7 @@ from app.enrollment.models import (
     Claim,
     Cycle,
     CycleProgram,
+    Offer,
     SelectionRun,
 )
 from app.extensions import db
@@ -283,8 +284,15 @@ def _application_page(application, choices, forms=None, status=200):
         confirm=ConfirmForm(),
         duplicates=duplicates,
         may_decide=_may_decide,
+        outcome=_outcome(application) if office else None,
         status=status,
     )
+
+
+def _outcome(application: Application) -> results.FamilyResults | None:
+    if results.published_run(application.cycle) is None:
+        return None
+    return results.family_results(application)
 
 
 def _may_decide(claim: Claim) -> bool:
@@ -891,3 +899,58 @@ def placements_csv(cycle_id: int):
         f'attachment; filename="placements-{cycle.school_year}.csv"'
     )
     return response
+
+
+# --- answering for a family, and its letter ---------------------------------------------------
+
+
+def _staff_offer(offer_id: int) -> Offer:
+    return db.get_or_404(Offer, offer_id)
+
+
+@bp.route("/offers/<int:offer_id>/accept", methods=["POST"])
+@requires(*OFFICE)
+def accept_offer(offer_id: int):
+    """The office records a family's answer given by phone, in person or on paper."""
+    done = _("The seat was accepted for the family.")
+    return _answer(_staff_offer(offer_id), results.accept, done)
+
+
+@bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@requires(*OFFICE)
+def decline_offer(offer_id: int):
+    done = _("The seat was declined for the family.")
+    return _answer(_staff_offer(offer_id), results.decline, done)
+
+
+def _answer(offer: Offer, answer, done: str):
+    if not ConfirmForm().validate():
+        abort(400)
+    application_id = offer.application_id
+    try:
+        answer(offer, current_user)
+    except services.EnrollmentError as exc:
+        db.session.rollback()
+        application, choices = _visible_application(application_id)
+        flash(str(exc.message), "error")
+        return _application_page(application, choices, status=409)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(".application", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/letter")
+@requires(*OFFICE)
+def letter(application_id: int):
+    """The family's results letter, to print in the language of the page (the family's)."""
+    application = db.get_or_404(Application, application_id)
+    outcome = _outcome(application)
+    if outcome is None:
+        abort(404)
+    return render(
+        "enrollment/letter.html",
+        application=application,
+        cycle=application.cycle,
+        outcome=outcome,
+        back_url=url_for(".application", application_id=application_id),
+    )

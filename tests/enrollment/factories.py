@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from app.enrollment.models import (
+    SUBMITTED,
     Application,
+    Choice,
+    Claim,
     Cycle,
     CycleProgram,
     GradeSeats,
@@ -184,3 +187,71 @@ def decide(client, claim_id: int, page: str, **fields):
     data = {f"claim{claim_id}-{name}": value for name, value in fields.items()}
     return client.post(f"/en/staff/enrollment/claims/{claim_id}",
                        data={**data, f"claim{claim_id}-csrf_token": token})
+
+
+# --- selection: a contested kindergarten and three families ---------------------------------
+
+def selection_world(app) -> World:
+    """Jacaranda's magnet has one kindergarten seat, its Spanish dual language two."""
+    world = make_world(app)
+    with app.app_context():
+        for name, seats in (("magnet", 1), ("spanish", 2)):
+            row = _db.session.scalar(
+                select(GradeSeats).where(
+                    GradeSeats.cycle_program_id == world.programs[name], GradeSeats.grade == 0
+                )
+            )
+            row.seats = seats
+        _db.session.commit()
+    return world
+
+
+def family(app, make_user, world, email, locale, names, sibling_at=None, language="es"):
+    """A family account with a submitted kindergarten application ranking ``names``."""
+    user = make_user(email, locale=locale)
+    with app.app_context():
+        number = next(_numbers)
+        application = Application(
+            cycle_id=world.cycle_id, user_id=user.id, status=SUBMITTED,
+            child_first_name=f"Child{number}", child_last_name="Test",
+            name_key=f"child{number} test", date_of_birth=date(2021, 3, 1), grade=0,
+            street="1 Main St", city="Los Angeles", zip_code="90012", home_language=language,
+            submitted_at=utcnow(), confirmation_number=f"T{number:07d}",
+        )
+        for rank, name in enumerate(names, start=1):
+            choice = Choice(cycle_program_id=world.programs[name], rank=rank,
+                            eligibility="verified" if name == "spanish" else "not_needed")
+            if name == sibling_at:
+                choice.claims.append(Claim(kind="sibling", sibling_name="Big Sister",
+                                           status=Claim.VERIFIED))
+            application.choices.append(choice)
+        _db.session.add(application)
+        _db.session.commit()
+        return user, application.id
+
+
+def selection_families(app, make_user, world) -> dict:
+    """Ana (Spanish) has a sibling at the magnet; Badr (Arabic) and Chen (English) do not.
+
+    The magnet's one seat goes to Ana by priority; Badr and Chen wait for it, in lottery order.
+    Badr is offered Spanish dual language, where there is room for everyone who wants it.
+    """
+    return {
+        "ana": family(app, make_user, world, "ana@example.test", "es", ["magnet", "spanish"],
+                      sibling_at="magnet"),
+        "badr": family(app, make_user, world, "badr@example.test", "ar", ["magnet", "spanish"],
+                       language="ar"),
+        "chen": family(app, make_user, world, "chen@example.test", "en", ["magnet"],
+                       language="zh"),
+    }
+
+
+def publish_results(app, world) -> None:
+    """Close the windows, run the selection and publish it, released a day ago."""
+    from app.enrollment import results
+
+    move_cycle(app, world.cycle_id, on_time=-3, late=-2, results=-1)
+    with app.app_context():
+        cycle = _db.session.get(Cycle, world.cycle_id)
+        results.publish(results.dry_run(cycle, None), None)
+        _db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,11 +14,8 @@ from app.accounts.access import Role
 from app.audit.models import AuditEvent
 from app.enrollment import results
 from app.enrollment.models import (
-    SUBMITTED,
     Application,
-    Choice,
     Claim,
-    GradeSeats,
     Offer,
     SelectionRun,
     WaitlistPlace,
@@ -26,9 +23,12 @@ from app.enrollment.models import (
 from app.extensions import db as _db
 from app.timeutil import utcnow
 from tests.conftest import sign_in
-from tests.enrollment.factories import make_world, move_cycle
-
-_numbers = iter(range(1, 10_000))
+from tests.enrollment.factories import (
+    family,
+    move_cycle,
+    selection_families,
+    selection_world,
+)
 
 
 def text(response) -> str:
@@ -37,59 +37,12 @@ def text(response) -> str:
 
 @pytest.fixture
 def world(app):
-    """Jacaranda's magnet has one kindergarten seat, its Spanish dual language two."""
-    world = make_world(app)
-    with app.app_context():
-        for name, seats in (("magnet", 1), ("spanish", 2)):
-            row = _db.session.scalar(
-                select(GradeSeats).where(
-                    GradeSeats.cycle_program_id == world.programs[name], GradeSeats.grade == 0
-                )
-            )
-            row.seats = seats
-        _db.session.commit()
-    return world
-
-
-def family(app, make_user, world, email, locale, names, sibling_at=None, language="es"):
-    """A family account with a submitted kindergarten application ranking ``names``."""
-    user = make_user(email, locale=locale)
-    with app.app_context():
-        number = next(_numbers)
-        application = Application(
-            cycle_id=world.cycle_id, user_id=user.id, status=SUBMITTED,
-            child_first_name=f"Child{number}", child_last_name="Test",
-            name_key=f"child{number} test", date_of_birth=date(2021, 3, 1), grade=0,
-            street="1 Main St", city="Los Angeles", zip_code="90012", home_language=language,
-            submitted_at=utcnow(), confirmation_number=f"T{number:07d}",
-        )
-        for rank, name in enumerate(names, start=1):
-            choice = Choice(cycle_program_id=world.programs[name], rank=rank,
-                            eligibility="verified" if name == "spanish" else "not_needed")
-            if name == sibling_at:
-                choice.claims.append(Claim(kind="sibling", sibling_name="Big Sister",
-                                           status=Claim.VERIFIED))
-            application.choices.append(choice)
-        _db.session.add(application)
-        _db.session.commit()
-        return user, application.id
+    return selection_world(app)
 
 
 @pytest.fixture
 def families(app, make_user, world):
-    """Ana (Spanish) has a sibling at the magnet; Badr (Arabic) and Chen (English) do not.
-
-    The magnet's one seat goes to Ana by priority; Badr and Chen wait for it, in lottery order.
-    Badr is offered Spanish dual language, where there is room for everyone who wants it.
-    """
-    return {
-        "ana": family(app, make_user, world, "ana@example.test", "es", ["magnet", "spanish"],
-                      sibling_at="magnet"),
-        "badr": family(app, make_user, world, "badr@example.test", "ar", ["magnet", "spanish"],
-                       language="ar"),
-        "chen": family(app, make_user, world, "chen@example.test", "en", ["magnet"],
-                       language="zh"),
-    }
+    return selection_families(app, make_user, world)
 
 
 @pytest.fixture
@@ -383,3 +336,48 @@ def test_staff_see_seats_offers_and_waitlists_and_download_them(
     magnet = next(r for r in rows if r["grade"] == "0" and r["program"] == "Magnet")
     assert (magnet["seats"], magnet["offers_outstanding"], magnet["open"], magnet["waitlist"]) \
         == ("1", "1", "0", "2")
+
+
+def test_the_office_answers_for_a_family_without_an_account_and_prints_its_letter(
+    app, client, world, families, office, make_user
+):
+    with app.app_context():
+        paper = _db.session.get(Application, families["chen"][1])
+        paper.user_id, paper.source, paper.contact_locale = None, "paper", "es"
+        paper.choices[0].claims.append(Claim(kind="sibling", status=Claim.VERIFIED))
+        ana = _db.session.get(Application, families["ana"][1])
+        ana.choices[0].claims[0].status = Claim.REJECTED
+        _db.session.commit()
+    published(app, client, world)
+    chen = families["chen"][1]
+    page = text(client.get(f"/en/staff/enrollment/applications/{chen}"))
+    assert "Accept for the family" in page
+    assert f'href="/es/staff/enrollment/applications/{chen}/letter"' in page
+    letter = text(client.get(f"/es/staff/enrollment/applications/{chen}/letter"))
+    assert "Para responder, llame o visite la Oficina de inscripciones" in letter
+    with app.app_context():
+        offer_id = _db.session.scalar(select(Offer.id).where(Offer.application_id == chen))
+    response = client.submit(f"/en/staff/enrollment/offers/{offer_id}/accept",
+                             page=f"/en/staff/enrollment/applications/{chen}")
+    assert response.status_code == 302
+    assert offers(app, chen) == [("magnet", 1, "accepted")]
+    page = text(client.get(f"/en/staff/enrollment/applications/{chen}"))
+    assert "The seat was accepted for the family." in page and "Answered by the office" in page
+    with app.app_context():
+        event = _db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "enrollment.offer_accepted")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert event.actor_email == office.email and event.target_id == str(chen)
+
+
+def test_school_staff_see_seats_only_at_their_schools(app, client, world, families, login_as):
+    published_by_office = login_as(Role.ENROLLMENT, email="office2@example.test")
+    assert published_by_office
+    published(app, client, world)
+    client.submit("/en/account/sign-out", page="/en/")
+    login_as(Role.SCHOOL_STAFF, scope=world.schools["Sycamore Elementary"])
+    page = text(client.get(f"/en/staff/enrollment/cycles/{world.cycle_id}/placements"))
+    assert "Sycamore" in page and "Jacaranda" not in page
+    assert client.get(f"/en/staff/enrollment/cycles/{world.cycle_id}/selection").status_code == 403
