@@ -140,7 +140,7 @@ def _unauthorized():
     flash(login_manager.login_message, login_manager.login_message_category)
     target = url_for("accounts.sign_in", next=safe_next(request.full_path))
     if request.headers.get("HX-Request") == "true":
-        response = redirect(target)
-        response.headers["HX-Redirect"] = target
-        return response
+        from app.web import redirect_to
+
+        return redirect_to(target)  # the browser would follow a 302 inside the swap first
     return redirect(target)
