@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from app.academy.models import CANCELLED, Offering
 from app.academy.texts import ENTITY as ACADEMY
 from app.academy.texts import FIELDS as ACADEMY_FIELDS
+from app.audit.services import record
 from app.content import services as content
 from app.content.models import ContentVersion
 from app.extensions import db
@@ -257,6 +258,13 @@ def send_back(version: ContentVersion, reviewer, comment: str) -> ContentReview:
     review = ContentReview(version_id=version.id, comment=comment, reviewer_id=reviewer.id)
     db.session.add(review)
     db.session.flush()
+    record(
+        "content.send_back",
+        target_type=version.entity_type,
+        target_id=f"{version.entity_id}/{version.locale}",
+        after={"version": version.id, "comment": comment},
+        actor=reviewer,
+    )
     return review
 
 
