@@ -53,6 +53,7 @@ from app.academy.models import (
     WEBINAR_TOPICS,
 )
 from app.academy.services import OfferingFields
+from app.academy.texts import english
 from app.forms import BaseForm
 from app.timeutil import DISTRICT_TZ
 
@@ -345,8 +346,8 @@ class OfferingForm(BaseForm):
         )
 
     def load(self, offering) -> None:
-        """Fill the form from a stored offering (the English words)."""
-        text = next((t for t in offering.texts if t.locale == "en"), None)
+        """Fill the form from a stored offering (the published English words)."""
+        words = english(offering) or {}
         for name in (
             "kind",
             "topic",
@@ -363,9 +364,9 @@ class OfferingForm(BaseForm):
             "slug",
         ):
             self[name].data = getattr(offering, name)
-        self.title.data = text.title if text else ""
-        self.description.data = text.description if text else ""
-        self.transcript.data = text.transcript if text else ""
+        self.title.data = words.get("title", "")
+        self.description.data = words.get("description", "")
+        self.transcript.data = words.get("transcript", "")
         self.instruction.data = offering.codes(INSTRUCTION)
         self.interpretation.data = offering.codes(INTERPRETATION)
         self.captions.data = offering.codes(CAPTIONS)

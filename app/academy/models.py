@@ -83,7 +83,7 @@ class Offering(db.Model):
     )
 
     def text(self, locale: str) -> OfferingText | None:
-        """The title and description in ``locale``, else in English, else any."""
+        """The published title and description in ``locale``, else in English, else any."""
         by_locale = {text.locale: text for text in self.texts}
         return by_locale.get(locale) or by_locale.get("en") or next(iter(by_locale.values()), None)
 
@@ -113,7 +113,10 @@ class Offering(db.Model):
 
 
 class OfferingText(db.Model):
-    """An offering's words in one language (staff write English first, then translations)."""
+    """An offering's published words in one language, for the catalog's search and every page
+    that shows a title. A copy of the newest published content version (entity type
+    ``academy_offering``), written only when a version is published (:mod:`app.academy.texts`);
+    the versions hold the history, drafts and review."""
 
     __tablename__ = "academy_offering_texts"
     __table_args__ = (UniqueConstraint("offering_id", "locale"),)

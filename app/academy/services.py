@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.academy import texts
 from app.academy.models import (
     CANCELLED,
     DRAFT,
@@ -26,7 +27,6 @@ from app.academy.models import (
     Attendance,
     Offering,
     OfferingLanguage,
-    OfferingText,
     Registration,
     Reminder,
 )
@@ -382,6 +382,7 @@ def create_offering(actor, slug: str, fields: OfferingFields) -> Offering:
     db.session.add(offering)
     _apply(offering, fields)
     db.session.flush()
+    texts.publish_english(offering, _words(fields), actor)
     record(
         "academy.offering_create",
         target_type="academy_offering",
@@ -403,6 +404,7 @@ def update_offering(
     if offering.status == DRAFT:  # a published address stays, for links already shared
         offering.slug = slug or offering.slug
     db.session.flush()
+    texts.publish_english(offering, _words(fields), actor)
     after = {name: getattr(offering, name) for name in (*SCALARS, "slug")}
     changed = {k: v for k, v in after.items() if before[k] != v}
     if changed:
@@ -424,7 +426,6 @@ def update_offering(
 def _apply(offering: Offering, fields: OfferingFields) -> None:
     for name in SCALARS:
         setattr(offering, name, getattr(fields, name))
-    set_text(offering, "en", fields.title, fields.description, fields.transcript)
     wanted = {(role, code) for role, codes in fields.languages.items() for code in codes}
     for language in list(offering.languages):
         if (language.role, language.code) not in wanted:
@@ -434,16 +435,8 @@ def _apply(offering: Offering, fields: OfferingFields) -> None:
         offering.languages.append(OfferingLanguage(role=role, code=code))
 
 
-def set_text(
-    offering: Offering, locale: str, title: str, description: str = "", transcript: str = ""
-) -> OfferingText:
-    """The offering's title, description and transcript in ``locale``."""
-    text = next((t for t in offering.texts if t.locale == locale), None)
-    if text is None:
-        text = OfferingText(locale=locale, title=title)
-        offering.texts.append(text)
-    text.title, text.description, text.transcript = title, description, transcript
-    return text
+def _words(fields: OfferingFields) -> dict[str, str]:
+    return texts.fields(fields.title, fields.description, fields.transcript)
 
 
 def publish(actor, offering: Offering) -> None:

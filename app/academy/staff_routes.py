@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.academy import dashboard as figures
-from app.academy import services
+from app.academy import services, texts
 from app.academy.certificates import certificate_html, certificate_language
 from app.academy.forms import (
     ATTENDANCE_STATES,
@@ -31,6 +31,8 @@ from app.extensions import db
 from app.i18n import current_language
 from app.i18n.locales import LANGUAGES
 from app.timeutil import utcnow
+from app.translate import content as content_translation
+from app.translate.services import glossary
 from app.web import render, wants_fragment
 
 bp = Blueprint("academy_staff", __name__, url_prefix="/staff/academy")
@@ -108,6 +110,8 @@ def offering(offering_id: int):
         waitlist=services.waitlist_count(offering.id),
         graduates=services.graduates(offering),
         languages=LANGUAGES,
+        translation_states=content_translation.states(texts.ENTITY, str(offering.id)),
+        state_labels=content_translation.state_labels(),
         status=INVALID if form.errors else 200,
     )
 
@@ -162,28 +166,44 @@ def cancel_offering(offering_id: int):
 @bp.route("/<int:offering_id>/texts/<locale>", methods=["GET", "POST"])
 @requires(Role.ACADEMY)
 def translation(offering_id: int, locale: str):
+    """The offering's words in one language, with the workbench's checks: staff publish at
+    once or save a draft for the language's reviewers."""
     offering = _offering(offering_id)
     if locale not in LANGUAGES or locale == "en":
         abort(404)
-    existing = next((t for t in offering.texts if t.locale == locale), None)
-    form = TranslationForm(obj=existing if request.method == "GET" else None)
+    entry = content_translation.item(texts.ENTITY, str(offering.id), locale)
+    if entry is None:
+        abort(404)
+    if request.method == "GET":
+        form = TranslationForm(formdata=None, data=entry.latest.fields if entry.latest else None)
+    else:
+        form = TranslationForm()
     if form.validate_on_submit():
-        services.set_text(
-            offering,
-            locale,
-            form.title.data,
-            form.description.data or "",
-            form.transcript.data or "",
+        publish = request.form.get("action") == "publish"
+        words = texts.fields(
+            form.title.data, form.description.data or "", form.transcript.data or ""
         )
-        db.session.commit()
-        flash(_("Translation saved."), "success")
-        return redirect(url_for(".offering", offering_id=offering.id))
+        try:
+            content_translation.save(
+                entry, locale, words, current_user, publish=publish, terms=glossary(locale)
+            )
+        except content_translation.FieldsFailed as failed:
+            for name, issues in failed.fields.items():
+                form[name].errors = [*form[name].errors, *(issue.message for issue in issues)]
+        else:
+            db.session.commit()
+            flash(_("Published. Families see it now.") if publish else _("Draft saved."), "success")
+            return redirect(url_for(".offering", offering_id=offering.id))
     return render(
         "academy/staff/translation_form.html",
         offering=offering,
+        entry=entry,
         form=form,
         language=LANGUAGES[locale],
-        english=offering.text("en"),
+        state_labels=content_translation.state_labels(),
+        earlier_english=content_translation.english_when_translated(
+            entry.published if entry.state == "needs_update" else None
+        ),
         status=INVALID if form.errors else 200,
     )
 

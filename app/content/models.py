@@ -1,4 +1,5 @@
-"""Versions of text that staff and translators write (school profiles, program descriptions).
+"""Versions of text that staff and translators write (school profiles, program descriptions,
+Family Academy offerings).
 
 Every save is a new row; the newest published version of an entity in a language is what
 families read. Older versions stay for history and restore.
@@ -24,7 +25,8 @@ class ContentVersion(db.Model):
     PUBLISHED = "published"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entity_type: Mapped[str] = mapped_column(String(32))  # "school_profile", "program"
+    # "school_profile", "program", "academy_offering"
+    entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(10))  # an interface language code
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)

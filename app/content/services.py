@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 SOURCE_LOCALE = "en"
+
+# Features that keep a copy of each language's published text in a table of their own (the
+# academy's catalog searches titles in SQL). publish() is the only writer of such a copy, so
+# it cannot drift from the versions: "module:function", called with the published version.
+PROJECTIONS = {"academy_offering": "app.academy.texts:project"}
 
 
 @dataclass(frozen=True)
@@ -87,18 +93,14 @@ def newest_published(entity_type: str, entity_id: str, locale: str) -> ContentVe
     )
 
 
-def history(entity_type: str, entity_id: str, locale: str) -> list[ContentVersion]:
-    return list(
-        db.session.scalars(
-            select(ContentVersion)
-            .where(
-                ContentVersion.entity_type == entity_type,
-                ContentVersion.entity_id == str(entity_id),
-                ContentVersion.locale == locale,
-            )
-            .order_by(ContentVersion.id.desc())
-        )
+def history(entity_type: str, entity_id: str, locale: str | None) -> list[ContentVersion]:
+    """Every version in ``locale`` (``None``: in every language), newest first."""
+    query = select(ContentVersion).where(
+        ContentVersion.entity_type == entity_type, ContentVersion.entity_id == str(entity_id)
     )
+    if locale is not None:
+        query = query.where(ContentVersion.locale == locale)
+    return list(db.session.scalars(query.order_by(ContentVersion.id.desc())))
 
 
 def save_draft(
@@ -136,6 +138,7 @@ def publish(version: ContentVersion, actor) -> ContentVersion:
     version.published_at = utcnow()
     version.published_by_id = actor.id if actor else None
     db.session.flush()
+    _project(version)
     bump("schools")  # pages that show this text are rendered again
     record(
         "content.publish",
@@ -146,6 +149,13 @@ def publish(version: ContentVersion, actor) -> ContentVersion:
         actor=actor,
     )
     return version
+
+
+def _project(version: ContentVersion) -> None:
+    target = PROJECTIONS.get(version.entity_type)
+    if target:
+        module, function = target.split(":")
+        getattr(importlib.import_module(module), function)(version)
 
 
 def restore(version: ContentVersion, actor) -> ContentVersion:

@@ -1,16 +1,23 @@
-"""Translating staff-written content (school profiles, program descriptions) per language.
+"""Translating staff-written content (school profiles, program descriptions, Family Academy
+offerings) per language.
 
 Built on :mod:`app.content.services` (versions, drafts, publishing, ``needs_update``): a
-translator saves a draft, a reviewer publishes it or sends it back with a comment.
+translator saves a draft, a reviewer publishes it or sends it back with a comment. Academy
+staff translate offerings on their own screens with the same functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.academy.models import CANCELLED, Offering
+from app.academy.texts import ENTITY as ACADEMY
+from app.academy.texts import FIELDS as ACADEMY_FIELDS
+from app.audit.services import record
 from app.content import services as content
 from app.content.models import ContentVersion
 from app.extensions import db
@@ -21,14 +28,26 @@ from app.translate.services import ChecksFailed
 
 PROFILE = "school_profile"
 PROGRAM = "program"
-KINDS = (PROFILE, PROGRAM)
+KINDS = (PROFILE, PROGRAM, ACADEMY)
 STATES = ("all", "untranslated", "needs_update", "draft", "published")
 
 
 def fields_of(kind: str) -> tuple[str, ...]:
     from app.schools.forms import ProfileForm
 
+    if kind == ACADEMY:
+        return ACADEMY_FIELDS
     return ProfileForm.FIELDS if kind == PROFILE else ("description",)
+
+
+def state_labels() -> dict[str, str]:
+    return {
+        "all": _("All"),
+        "untranslated": _("Untranslated"),
+        "needs_update": _("Source changed, needs update"),
+        "draft": _("Draft waiting for review"),
+        "published": _("Published and up to date"),
+    }
 
 
 @dataclass
@@ -53,6 +72,15 @@ class ContentItem:
     @property
     def draft_outdated(self) -> bool:
         return self.state == "draft" and content.needs_update(self.latest, self.english)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields to translate: an offering's transcript only when the English has one
+        (videos)."""
+        names = fields_of(self.kind)
+        if self.kind == ACADEMY and not self.english.fields.get("transcript"):
+            return tuple(name for name in names if name != "transcript")
+        return names
 
 
 def _newest(current: tuple | None, row) -> tuple:
@@ -97,7 +125,7 @@ def items(code: str) -> list[ContentItem]:
         if wanted
         else {}
     )
-    names = _names(list(english))
+    names = _names({key: versions[english[key][1]] for key in english}, listing=True)
     found = [
         ContentItem(
             kind,
@@ -113,12 +141,25 @@ def items(code: str) -> list[ContentItem]:
     return sorted(found, key=lambda item: (item.name.casefold(), item.kind, item.entity_id))
 
 
-def _names(keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+def _names(
+    english: dict[tuple[str, str], ContentVersion], listing: bool = False
+) -> dict[tuple[str, str], str]:
+    """What each entity is called in the workbench; entities that no longer exist have no
+    name (nor, when ``listing``, cancelled academy offerings, which nobody needs translated).
+    """
     from app.schools.labels import program_name
 
+    keys = list(english)
     codes = [entity_id for kind, entity_id in keys if kind == PROFILE]
     program_ids = [int(e) for kind, e in keys if kind == PROGRAM and e.isdigit()]
+    offering_ids = [int(e) for kind, e in keys if kind == ACADEMY and e.isdigit()]
     names = {}
+    offerings = select(Offering.id).where(Offering.id.in_(offering_ids))
+    if listing:
+        offerings = offerings.where(Offering.status != CANCELLED)
+    for offering_id in db.session.scalars(offerings):
+        key = (ACADEMY, str(offering_id))
+        names[key] = english[key].fields.get("title") or key[1]
     for cds_code, name in db.session.execute(
         select(School.cds_code, School.name).where(School.cds_code.in_(codes))
     ):
@@ -136,8 +177,10 @@ def item(kind: str, entity_id: str, code: str) -> ContentItem | None:
     if kind not in KINDS:
         return None
     english = content.newest_published(kind, entity_id, content.SOURCE_LOCALE)
-    name = _names([(kind, entity_id)]).get((kind, entity_id))
-    if english is None or name is None:
+    if english is None:
+        return None
+    name = _names({(kind, entity_id): english}).get((kind, entity_id))
+    if name is None:
         return None
     return ContentItem(
         kind,
@@ -215,7 +258,35 @@ def send_back(version: ContentVersion, reviewer, comment: str) -> ContentReview:
     review = ContentReview(version_id=version.id, comment=comment, reviewer_id=reviewer.id)
     db.session.add(review)
     db.session.flush()
+    record(
+        "content.send_back",
+        target_type=version.entity_type,
+        target_id=f"{version.entity_id}/{version.locale}",
+        after={"version": version.id, "comment": comment},
+        actor=reviewer,
+    )
     return review
+
+
+def states(kind: str, entity_id: str) -> dict[str, str]:
+    """The state of the entity's translation in every language that has a version, in one
+    query; a language without one is untranslated."""
+    english = content.newest_published(kind, entity_id, content.SOURCE_LOCALE)
+    if english is None:
+        return {}
+    newest: dict[str, ContentVersion] = {}
+    published: dict[str, ContentVersion] = {}
+    for version in content.history(kind, entity_id, None):
+        newest.setdefault(version.locale, version)
+        if version.status == ContentVersion.PUBLISHED:
+            best = published.get(version.locale)
+            if best is None or (version.published_at, version.id) > (best.published_at, best.id):
+                published[version.locale] = version
+    return {
+        code: ContentItem(kind, entity_id, "", english, latest, published.get(code)).state
+        for code, latest in newest.items()
+        if code != content.SOURCE_LOCALE
+    }
 
 
 def reviews(versions: list[ContentVersion]) -> dict[int, list[ContentReview]]:

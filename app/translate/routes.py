@@ -422,28 +422,19 @@ def import_catalog():
 # --- content translations ------------------------------------------------------------------------
 
 
-def content_state_labels() -> dict[str, str]:
-    return {
-        "all": _("All"),
-        "untranslated": _("Untranslated"),
-        "needs_update": _("Source changed, needs update"),
-        "draft": _("Draft waiting for review"),
-        "published": _("Published and up to date"),
-    }
-
-
 def content_kind_labels() -> dict[str, str]:
     return {
-        "": _("School profiles and programs"),
+        "": _("All kinds of text"),
         content_translation.PROFILE: _("School profiles"),
         content_translation.PROGRAM: _("Program descriptions"),
+        content_translation.ACADEMY: _("Family Academy offerings"),
     }
 
 
 @bp.route("/content")
 @for_language(*TEAM)
 def content():
-    """School profiles and program descriptions to translate, by state."""
+    """School profiles, program descriptions and academy offerings to translate, by state."""
     language = _language()
     state = request.args.get("state", "all")
     state = state if state in content_translation.STATES else "all"
@@ -468,16 +459,21 @@ def content():
         kind=kind,
         query=query,
         counts=counts,
-        state_labels=content_state_labels(),
+        state_labels=content_translation.state_labels(),
         kind_labels=content_kind_labels(),
         announce=ngettext("%(num)d text", "%(num)d texts", page.total) if request.args else None,
     )
 
 
 def _content_form(kind: str, data=None, formdata=True):
+    from app.academy.forms import TranslationForm
     from app.schools.forms import ProfileForm, ProgramTextForm
 
-    form_class = ProfileForm if kind == content_translation.PROFILE else ProgramTextForm
+    form_class = {
+        content_translation.PROFILE: ProfileForm,
+        content_translation.PROGRAM: ProgramTextForm,
+        content_translation.ACADEMY: TranslationForm,
+    }[kind]
     if formdata:
         return form_class()
     return form_class(formdata=None, data=data)
@@ -487,7 +483,10 @@ def _content_values(kind: str, form) -> dict:
     return {name: form[name].data or "" for name in content_translation.fields_of(kind)}
 
 
-@bp.route("/content/<any(school_profile, program):kind>/<entity_id>", methods=["GET", "POST"])
+@bp.route(
+    "/content/<any(school_profile, program, academy_offering):kind>/<entity_id>",
+    methods=["GET", "POST"],
+)
 @for_language(*TEAM)
 def content_item(kind: str, entity_id: str):
     """Translate one text; a translator saves a draft, a reviewer publishes."""
@@ -535,7 +534,8 @@ def _content_page(entry, language, form, status=200, send_back_form=None):
         language=language,
         entry=entry,
         form=form,
-        fields=content_translation.fields_of(entry.kind),
+        fields=entry.fields,
+        state_labels=content_translation.state_labels(),
         earlier_english=content_translation.english_when_translated(
             entry.published if entry.state == "needs_update" else None
         ),

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.academy import texts
 from app.academy.models import (
     INSTRUCTION,
     INTERPRETATION,
     AcademySession,
     Offering,
     OfferingLanguage,
-    OfferingText,
     Registration,
 )
+from app.content import services as content
 from app.extensions import db as _db
 from app.notifications.models import OutboxMessage
 from app.timeutil import DISTRICT_TZ, utcnow
@@ -49,6 +50,7 @@ def make_offering(app):
         completion_required: int | None = None,
         translations: dict[str, str] | None = None,
         description: str = "Habits that build strong readers.",
+        transcript: str = "",
     ) -> int:
         starts = starts or utcnow().replace(microsecond=0) + timedelta(days=10)
         with app.app_context():
@@ -65,9 +67,6 @@ def make_offering(app):
                 completion_required=completion_required,
                 partner="Division of Adult and Career Education",
             )
-            offering.texts.append(OfferingText(locale="en", title=title, description=description))
-            for locale, text in (translations or {}).items():
-                offering.texts.append(OfferingText(locale=locale, title=text, description=""))
             for code in instruction:
                 offering.languages.append(OfferingLanguage(role=INSTRUCTION, code=code))
             for code in interpretation:
@@ -82,10 +81,23 @@ def make_offering(app):
                         AcademySession(starts_at=start, ends_at=start + timedelta(minutes=minutes))
                     )
             _db.session.add(offering)
+            _db.session.flush()
+            # The words go where staff and translators put them: published content versions.
+            texts.publish_english(offering, texts.fields(title, description, transcript), None)
+            for locale, text in (translations or {}).items():
+                publish_translation(offering.id, locale, text)
             _db.session.commit()
             return offering.id
 
     return factory
+
+
+def publish_translation(offering_id: int, locale: str, title: str, description: str = ""):
+    """A translation as a reviewer publishes it (made from the current English)."""
+    version = content.save_draft(
+        texts.ENTITY, str(offering_id), locale, texts.fields(title, description), None
+    )
+    return content.publish(version, None)
 
 
 def _weekly(first: datetime, week: int) -> datetime:

@@ -142,10 +142,10 @@ def test_a_video_page_has_the_link_captions_and_transcript(client, make_offering
         kind="video",
         topic="healthy_families",
         interpretation=(),
+        transcript="Lights out at eight.",
     )
     with app.app_context():
         offering = services.offering_by_slug("bedtime-video")
-        offering.texts[0].transcript = "Lights out at eight."
         offering.languages.append(OfferingLanguage(role="captions", code="es"))
         _db.session.commit()
     html = client.get("/en/academy/bedtime-video").get_data(as_text=True)

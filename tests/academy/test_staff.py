@@ -280,14 +280,41 @@ def test_a_graduate_sees_their_own_certificate(app, client, make_offering, make_
 def test_translations_are_shown_to_families_in_their_language(staff, client, make_offering):
     offering_id = make_offering()
     page = f"/en/staff/academy/{offering_id}/texts/es"
-    assert staff.submit(page, {"title": "x" * 10_000}).status_code == 422
-    assert (
-        staff.submit(page, {"title": "Leyendo en casa", "description": "Hábitos"}).status_code
-        == 302
-    )
+    offering_page = f"/en/staff/academy/{offering_id}"
+    assert "Untranslated" in staff.get(offering_page).get_data(as_text=True)
+    assert staff.submit(page, {"title": "x" * 10_000, "action": "publish"}).status_code == 422
+    script = staff.submit(page, {"title": "Hola <script>x</script>", "action": "publish"})
+    assert script.status_code == 422 and 'class="error-summary"' in script.get_data(as_text=True)
+    spanish = {"title": "Leyendo en casa", "description": "Hábitos"}
+    assert staff.submit(page, {**spanish, "action": "draft"}).status_code == 302
+    assert "Draft waiting for review" in staff.get(offering_page).get_data(as_text=True)
+    assert "Leyendo en casa" not in client.get("/es/academy").get_data(as_text=True)
+    assert staff.submit(page, {**spanish, "action": "publish"}).status_code == 302
+    assert "Published and up to date" in staff.get(offering_page).get_data(as_text=True)
     assert "Leyendo en casa" in client.get("/es/academy").get_data(as_text=True)
     assert "Reading at home" in client.get("/ko/academy").get_data(as_text=True)
     assert staff.get(f"/en/staff/academy/{offering_id}/texts/xx").status_code == 404
+    assert staff.get(f"/en/staff/academy/{offering_id}/texts/en").status_code == 404
+
+
+def test_changing_the_english_marks_translations_for_an_update(staff, client, make_offering, db):
+    offering_id = make_offering(translations={"es": "Leyendo en casa"})
+    offering_page = f"/en/staff/academy/{offering_id}"
+    assert "Published and up to date" in staff.get(offering_page).get_data(as_text=True)
+    form = {
+        **OFFERING,
+        "topic": "achievement",
+        "title": "Reading at home, every day",
+        "slug": "reading-at-home",
+        "join_url": "https://meet.example.org/reading-at-home",
+    }
+    assert staff.submit(offering_page, form).status_code == 302
+    assert "Source changed, needs update" in staff.get(offering_page).get_data(as_text=True)
+    translation = staff.get(f"{offering_page}/texts/es").get_data(as_text=True)
+    assert "The English text changed after this translation was written." in translation
+    assert 'value="Leyendo en casa"' in translation  # the translation to update
+    assert "Leyendo en casa" in client.get("/es/academy").get_data(as_text=True)
+    assert "Reading at home, every day" in client.get("/ko/academy").get_data(as_text=True)
 
 
 def test_the_dashboard_measures_webinars_graduates_languages_and_areas(

@@ -100,12 +100,14 @@ def test_academy_registrations_are_listed_once_for_the_family(app, client, login
     link(app, user.id, world.a1)
     link(app, user.id, world.a2)
     with app.app_context():
+        from app.academy import texts
+
         offering = academy.Offering(
             slug="reading-together", kind="webinar", topic="achievement", status="published"
         )
-        offering.texts.append(academy.OfferingText(locale="en", title="Reading together at home"))
         _db.session.add(offering)
         _db.session.flush()
+        texts.publish_english(offering, texts.fields("Reading together at home"), None)
         _db.session.add(
             academy.Registration(offering_id=offering.id, user_id=user.id, status="registered")
         )

@@ -158,3 +158,26 @@ def test_every_workbench_page_passes_axe(page: Page, base_url, make_user, synced
     page.goto(f"{base_url}/en/translate")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Translation progress"))
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("es", "Leyendo juntos en casa"), ("ar", "القراءة معًا في المنزل")]
+)
+def test_an_offering_is_translated_and_published_from_the_workbench(
+    app, page: Page, base_url, make_user, lang, title
+):
+    from tests.translate.test_academy_content import make_offering
+
+    make_offering(app, "reading-together", "Reading together at home")
+    make_user("reviewer@example.test", roles=[(Role.REVIEWER, lang)])
+    sign_in(page, base_url, "reviewer@example.test")
+    page.goto(f"{base_url}/{lang}/translate/content?kind=academy_offering")
+    assert_accessible(page)
+    page.locator(".tw-row__source", has_text="Reading together at home").click()
+    page.locator("#title").fill(title)
+    page.locator("button[name=action][value=publish]").click()
+    expect(page.locator(".flash--success")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+    page.goto(f"{base_url}/{lang}/academy")
+    expect(page.get_by_role("link", name=title)).to_be_visible()

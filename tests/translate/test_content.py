@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.access import Role
+from app.audit.models import AuditEvent
 from app.content import services as content
 from app.content.models import ContentVersion
 from app.extensions import db as _db
@@ -150,6 +151,11 @@ def test_a_reviewer_sends_a_draft_back_with_a_comment(app, school, clients):
     assert "Escriba «programa magnet»." in translator.get(url).get_data(as_text=True)
     with app.app_context():
         assert _db.session.scalar(select(ContentReview.comment)) == "Escriba «programa magnet»."
+        sent_back = _db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "content.send_back")
+        )
+        assert sent_back.actor_email == "revisora@example.test"
+        assert sent_back.after["comment"] == "Escriba «programa magnet»."
     # Translators cannot publish or send back.
     assert (
         translator.submit(
