@@ -8,12 +8,15 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
@@ -109,6 +112,19 @@ def render_cached(
     return response
 
 
+def page_csrf_token() -> str | None:
+    """The token htmx sends with every unsafe request from this page, or None.
+
+    A signed-in visitor always gets one, and so does a page whose content issued one for a
+    form. An anonymous visitor reading a page without a form gets neither a token nor the
+    session cookie that holds it: a search form is a GET and needs none.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g or current_user.is_authenticated:
+        return generate_csrf()
+    return None
+
+
 def redirect_to(location: str) -> Response:
     """After a successful POST: a 303 to ``location``, or for htmx a full-page navigation.
 
@@ -135,6 +151,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["url_if_exists"] = url_if_exists
+    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
 
 
 def url_if_exists(endpoint: str, **values) -> str | None:
