@@ -125,6 +125,22 @@ def page_csrf_token() -> str | None:
     return None
 
 
+def per_language(name: str, caller: Callable[[], str]) -> Markup:
+    """``{% call per_language("footer") %}...{% endcall %}`` in the layout: the block's output
+    for this language, rendered once per process, translations version and mount point.
+
+    The layout's translated text and fixed links were rendered again for every page, a good
+    part of each page's cost. Nothing about the visitor or the page may go inside such a
+    block: its key does not hold them.
+    """
+    from app.cache import pages
+    from app.i18n import current_language
+    from app.i18n.catalog import live_version
+
+    key = ("layout", name, current_language().code, live_version(), request.script_root)
+    return pages.get_or_make(key, caller)
+
+
 def redirect_to(location: str) -> Response:
     """After a successful POST: a 303 to ``location``, or for htmx a full-page navigation.
 
@@ -152,6 +168,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    app.jinja_env.globals["per_language"] = per_language
 
 
 def url_if_exists(endpoint: str, **values) -> str | None:
