@@ -72,8 +72,9 @@ def render_cached(
     """Like :func:`render`, but the page's ``content`` block (or, for an htmx request, its
     ``fragment_block``) is rendered once per ``key``, language and data version.
 
-    ``make()`` returns the template context plus ``title`` and optionally ``announce``; it is
-    only called on a miss. The blocks must not hold anything specific to the visitor.
+    ``make()`` returns the template context plus ``title`` and optionally ``announce`` and
+    ``status``; it is only called on a miss. The blocks must not hold anything specific to
+    the visitor.
     """
     from flask_babel import get_locale
 
@@ -88,6 +89,7 @@ def render_cached(
         return {
             "title": context.get("title", ""),
             "announce": context.get("announce"),
+            "status": context.get("status", 200),
             "html": Markup(render_block(template, block, **context)),  # noqa: S704  # nosec B704
         }
 
@@ -98,7 +100,7 @@ def render_cached(
             body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
                 escape(cached["announce"])
             )
-        response = make_response(body)
+        response = make_response(body, cached["status"])
     else:
         response = make_response(
             render_template(
@@ -106,7 +108,8 @@ def render_cached(
                 title=cached["title"],
                 content_html=cached["html"],
                 announce=cached["announce"],
-            )
+            ),
+            cached["status"],
         )
     response.vary.add("HX-Request")
     return response

@@ -61,6 +61,14 @@ def test_a_malformed_zip_code_is_a_422_that_keeps_what_was_typed(client, make_sc
     assert 'lang="es"' in html
 
 
+def test_an_invalid_search_is_still_a_422_when_asked_again(client, make_school):
+    make_school("Jacaranda Elementary")
+    for headers in ({}, HX, {}, HX):
+        response = client.get("/en/schools?near=9001x", headers=headers)
+        assert response.status_code == 422
+        assert "Enter a 5-digit ZIP code, such as 90012." in response.get_data(as_text=True)
+
+
 def test_a_misspelling_gets_suggestions(client, make_school):
     make_school("Jacaranda Elementary")
     page = client.get("/en/schools?q=jakaranda").get_data(as_text=True)
