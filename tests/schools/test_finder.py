@@ -92,6 +92,14 @@ def test_htmx_gets_a_small_results_fragment_that_announces_the_count(client, mak
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_a_full_page_of_results_is_a_fragment_under_8_kb(client, make_school):
+    for number in range(25):
+        make_school(f"Avenue {number:02d} Street Elementary School", charter=number % 3 == 0)
+    response = client.get("/en/schools?q=elementary", headers=HX)
+    assert len(names(response.get_data(as_text=True))) == 20
+    assert len(response.data) < 8 * 1024
+
+
 def test_pages_and_every_state_are_shareable_urls(client, make_school):
     for number in range(25):
         make_school(f"School {number:02d} Elementary")
