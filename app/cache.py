@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -26,8 +26,15 @@ class CacheStamp(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
+# Every cached page reads its stamp, so the read is a Core statement built once: the ORM's
+# per-statement work cost several times the query itself.
+_STAMP = select(CacheStamp.__table__.c.version).where(
+    CacheStamp.__table__.c.name == bindparam("name")
+)
+
+
 def stamp(name: str) -> int:
-    return db.session.scalar(select(CacheStamp.version).where(CacheStamp.name == name)) or 0
+    return db.session.scalar(_STAMP, {"name": name}) or 0
 
 
 def bump(name: str) -> None:

@@ -8,12 +8,15 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
@@ -69,8 +72,9 @@ def render_cached(
     """Like :func:`render`, but the page's ``content`` block (or, for an htmx request, its
     ``fragment_block``) is rendered once per ``key``, language and data version.
 
-    ``make()`` returns the template context plus ``title`` and optionally ``announce``; it is
-    only called on a miss. The blocks must not hold anything specific to the visitor.
+    ``make()`` returns the template context plus ``title`` and optionally ``announce`` and
+    ``status``; it is only called on a miss. The blocks must not hold anything specific to
+    the visitor.
     """
     from flask_babel import get_locale
 
@@ -85,6 +89,7 @@ def render_cached(
         return {
             "title": context.get("title", ""),
             "announce": context.get("announce"),
+            "status": context.get("status", 200),
             "html": Markup(render_block(template, block, **context)),  # noqa: S704  # nosec B704
         }
 
@@ -95,7 +100,7 @@ def render_cached(
             body += Markup('<div hx-swap-oob="innerHTML:#live-region">{}</div>').format(
                 escape(cached["announce"])
             )
-        response = make_response(body)
+        response = make_response(body, cached["status"])
     else:
         response = make_response(
             render_template(
@@ -103,10 +108,40 @@ def render_cached(
                 title=cached["title"],
                 content_html=cached["html"],
                 announce=cached["announce"],
-            )
+            ),
+            cached["status"],
         )
     response.vary.add("HX-Request")
     return response
+
+
+def page_csrf_token() -> str | None:
+    """The token htmx sends with every unsafe request from this page, or None.
+
+    A signed-in visitor always gets one, and so does a page whose content issued one for a
+    form. An anonymous visitor reading a page without a form gets neither a token nor the
+    session cookie that holds it: a search form is a GET and needs none.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g or current_user.is_authenticated:
+        return generate_csrf()
+    return None
+
+
+def per_language(name: str, caller: Callable[[], str]) -> Markup:
+    """``{% call per_language("footer") %}...{% endcall %}`` in the layout: the block's output
+    for this language, rendered once per process, translations version and mount point.
+
+    The layout's translated text and fixed links were rendered again for every page, a good
+    part of each page's cost. Nothing about the visitor or the page may go inside such a
+    block: its key does not hold them.
+    """
+    from app.cache import pages
+    from app.i18n import current_language
+    from app.i18n.catalog import live_version
+
+    key = ("layout", name, current_language().code, live_version(), request.script_root)
+    return pages.get_or_make(key, caller)
 
 
 def redirect_to(location: str) -> Response:
@@ -135,6 +170,8 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["url_if_exists"] = url_if_exists
+    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    app.jinja_env.globals["per_language"] = per_language
 
 
 def url_if_exists(endpoint: str, **values) -> str | None:

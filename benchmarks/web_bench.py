@@ -1,10 +1,15 @@
 """School finder and snapshot benchmarks (issue 3's quality targets).
 
 Throughput and latency: gunicorn (2 sync workers) on a throwaway SQLite database holding the
-real LAUSD data package, driven by wrk on loopback. Each page's requests per second is divided
-by the mean of the /healthz runs just before and after it, so a noisy shared machine still
-gives a comparable number; medians over the repetitions are reported. Gunicorn's CPU time per
-request is reported too: it hardly depends on what else the machine is doing.
+real LAUSD data package, driven by wrk on loopback. Each page's requests per second, with 16
+connections to keep both workers busy, is divided by the mean of the /healthz runs just before
+and after it, so a noisy shared machine still gives a comparable number; medians over the
+repetitions are reported. Gunicorn's CPU time per request is reported too: it hardly depends
+on what else the machine is doing.
+
+Latency is judged at 2 connections, one request in flight per worker: with 16 connections on
+2 sync workers a request mostly waits in the listen queue for the 7 ahead of it, so that p95
+measures throughput again (it is still shown, as "p95 at -c16").
 
 Page weight: Chromium (Playwright) loads home, the finder and a snapshot with an empty cache;
 every response body is summed raw and gzip-compressed at level 6 (gunicorn sends no
@@ -50,6 +55,8 @@ CHROMIUM_ARGS = [
 ]
 HX = {"HX-Request": "true"}
 
+WORKERS = 2
+
 # Issue 3's targets.
 MIN_RATIO = 0.4
 MAX_P95_MS = 50.0
@@ -85,7 +92,8 @@ class Settings:
     connections: int
     duration: int
     repeat: int
-    light_duration: int
+    latency_connections: int
+    latency_duration: int
 
 
 class BenchFailed(RuntimeError):
@@ -179,7 +187,7 @@ def start_gunicorn(database_url: str, port: int, log: Path) -> subprocess.Popen:
     command = [
         str(BIN / "gunicorn"),
         "--workers",
-        "2",
+        str(WORKERS),
         "--bind",
         f"127.0.0.1:{port}",
         "--pythonpath",
@@ -293,10 +301,10 @@ def measure_load(
             runs[healthz.name].append(after)
             stats["ratio"] = stats["rps"] / ((before["rps"] + after["rps"]) / 2)
             stats["cpu_ratio"] = (before["cpu_us"] + after["cpu_us"]) / 2 / stats["cpu_us"]
-            if settings.light_duration and target.page:
-                light = run_wrk(base, target, script, 1, 1, settings.light_duration)
-                stats["light_p95_us"] = light["p95_us"]
-                stats["light_p50_us"] = light["p50_us"]
+            if settings.latency_duration and target.page:
+                latency = _latency_run(base, target, script, settings)
+                stats["latency_p95_us"] = latency["p95_us"]
+                stats["latency_p50_us"] = latency["p50_us"]
             runs[target.name].append(stats)
             before = after
             print(
@@ -309,6 +317,13 @@ def measure_load(
     for stats in runs[healthz.name]:
         stats["ratio"] = stats["cpu_ratio"] = 1.0
     return {name: summarise(name, stats) for name, stats in runs.items()}
+
+
+def _latency_run(base: str, target: Target, script: Path, settings: Settings) -> dict:
+    """A run at the latency concurrency (by default one connection per worker)."""
+    connections = settings.latency_connections
+    threads = min(settings.threads, connections)
+    return run_wrk(base, target, script, threads, connections, settings.latency_duration)
 
 
 def _loaded_run(
@@ -336,8 +351,8 @@ def summarise(name: str, runs: list[dict]) -> dict:
         "p90_ms": median("p90_us", 1000),
         "p95_ms": median("p95_us", 1000),
         "p99_ms": median("p99_us", 1000),
-        "light_p50_ms": median("light_p50_us", 1000),
-        "light_p95_ms": median("light_p95_us", 1000),
+        "latency_p50_ms": median("latency_p50_us", 1000),
+        "latency_p95_ms": median("latency_p95_us", 1000),
         "errors": sum(r["socket_errors"] + r["non_2xx_3xx"] for r in runs),
         "runs": runs,
     }
@@ -413,10 +428,12 @@ def fragment_sizes(base: str, targets: list[Target]) -> dict:
 def check_targets(results: dict) -> list[dict]:
     """One row per quality target: the measured value, the limit, met or not.
 
-    Rows without a limit (CPU time per request) are there to show regressions.
+    Rows without a limit (CPU time per request, p95 with every worker saturated) are there
+    to show regressions.
     """
     checks = []
     connections = results["settings"]["connections"]
+    latency_connections = results["settings"]["latency_connections"]
     pages = {t["name"] for t in results["targets"] if t["page"]}
     for name, stats in results["load"].items():
         cpu = round(stats["cpu_ms"], 3) if stats["cpu_ms"] is not None else None
@@ -427,7 +444,20 @@ def check_targets(results: dict) -> list[dict]:
             continue
         checks.append(_check(f"{name}: req/s ratio to /healthz", stats["ratio"], MIN_RATIO, ">="))
         checks.append(
-            _check(f"{name}: p95 ms at -c{connections}", stats["p95_ms"], MAX_P95_MS, "<")
+            _check(
+                f"{name}: p95 ms at -c{latency_connections}",
+                stats["latency_p95_ms"],
+                MAX_P95_MS,
+                "<",
+            )
+        )
+        checks.append(
+            {
+                "metric": f"{name}: p95 ms at -c{connections} (saturated, queueing)",
+                "value": stats["p95_ms"],
+                "target": "",
+                "ok": None,
+            }
         )
     weight, fragments = results["weight"], results["fragments"]
     for name, page in (weight or {}).items():
@@ -458,27 +488,30 @@ def _check(metric: str, value: float | None, limit: float, op: str) -> dict:
 
 def markdown(results: dict) -> str:
     settings = results["settings"]
+    connections, latency = settings["connections"], settings["latency_connections"]
     lines = [
         "## School finder and snapshots (web_bench)",
         "",
-        f"Data: {_data_line(results)}. gunicorn 2 sync workers, SQLite; wrk "
-        f"-t{settings['threads']} -c{settings['connections']} -d{settings['duration']}s on "
+        f"Data: {_data_line(results)}. gunicorn {WORKERS} sync workers, SQLite; wrk "
+        f"-t{settings['threads']} -c{connections} -d{settings['duration']}s on "
         f"loopback, median of {settings['repeat']} repetitions. Ratio = page req/s ÷ the mean "
         "req/s of the /healthz runs just before and after it. CPU ms/req: gunicorn's CPU "
         "time (all its processes) per request during the loaded run; CPU ratio = /healthz's "
-        "÷ the page's (less sensitive to other load on the machine). Light p95: wrk -t1 -c1, "
-        "no queueing.",
+        "÷ the page's (less sensitive to other load on the machine). Latency is judged at "
+        f"-c{latency} for {WORKERS} workers (-d{settings['latency_duration']}s); at "
+        f"-c{connections} a request mostly waits for the ones queued ahead of it.",
         "",
-        "| URL | req/s | ratio | CPU ms/req | CPU ratio | p50 ms | p95 ms | p99 ms "
-        "| light p95 ms | errors |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        f"| URL | req/s | ratio | CPU ms/req | CPU ratio | p50 ms -c{connections} "
+        f"| p95 ms -c{connections} | p99 ms -c{connections} | p50 ms -c{latency} "
+        f"| p95 ms -c{latency} | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for target in results["targets"]:
         s = results["load"][target["name"]]
         url = f"`{target['path']}`" + (" (HX-Request)" if target["headers"] else "")
         cells = [url, f"{s['rps']:.0f}", f"{s['ratio']:.3f}", _num(s["cpu_ms"])]
         cells += [_num(s[key]) for key in ("cpu_ratio", "p50_ms", "p95_ms", "p99_ms")]
-        cells += [_num(s["light_p95_ms"]), str(s["errors"])]
+        cells += [_num(s["latency_p50_ms"]), _num(s["latency_p95_ms"]), str(s["errors"])]
         lines.append("| " + " | ".join(cells) + " |")
     lines += _weight_lines(results)
     lines += ["", "| target | value | limit | met |", "|---|--:|--:|---|"]
@@ -570,10 +603,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (medians reported)")
     parser.add_argument(
-        "--light-duration",
+        "--latency-connections",
         type=int,
-        default=2,
-        help="seconds of the one-connection run per page (0: skip)",
+        default=WORKERS,
+        help="connections of the run that judges p95 (default: one per worker)",
+    )
+    parser.add_argument(
+        "--latency-duration",
+        type=int,
+        default=3,
+        help="seconds of that run per page (0: skip)",
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the page weights")
     parser.add_argument("--quick", action="store_true", help="one short repetition (smoke test)")
@@ -587,9 +626,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.quick:
         args.duration, args.repeat = 2, 1
-        args.light_duration = min(args.light_duration, 1)
+        args.latency_duration = min(args.latency_duration, 1)
     settings = Settings(
-        args.threads, args.connections, args.duration, args.repeat, args.light_duration
+        args.threads,
+        args.connections,
+        args.duration,
+        args.repeat,
+        args.latency_connections,
+        args.latency_duration,
     )
     workdir = Path(tempfile.mkdtemp(prefix="web_bench-", dir="/tmp"))
     server = None

@@ -1,5 +1,7 @@
 """The page-or-fragment helper."""
 
+import re
+
 from app.accounts.access import Role
 
 HX = {"HX-Request": "true"}
@@ -34,3 +36,27 @@ def test_fragment_announces_its_result_to_screen_readers(client, login_as):
     login_as(Role.ADMIN)
     fragment = client.get("/en/staff/accounts/?q=admin", headers=HX).get_data(as_text=True)
     assert '<div hx-swap-oob="innerHTML:#live-region">1 account</div>' in fragment
+
+
+def _body_token(html: str) -> str | None:
+    match = re.search(r"<body [^>]*\"X-CSRFToken\": \"([^\"]+)\"", html)
+    return match.group(1) if match else None
+
+
+def test_an_anonymous_page_without_a_form_sets_no_session_and_no_token(client):
+    for path in ("/en/", "/es/schools?q=elementary", "/en/academy"):
+        response = client.get(path)
+        assert _body_token(response.get_data(as_text=True)) is None, path
+        assert not any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_page_with_a_form_carries_the_token_in_the_form_and_for_htmx(client):
+    html = client.get("/en/account/sign-in").get_data(as_text=True)
+    token = _body_token(html)
+    assert token and f'name="csrf_token" type="hidden" value="{token}"' in html
+    assert client.get_cookie("session") is not None
+
+
+def test_a_signed_in_visitor_gets_the_token_on_every_page(client, login_as):
+    login_as(Role.FAMILY)
+    assert _body_token(client.get("/en/").get_data(as_text=True))

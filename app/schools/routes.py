@@ -54,13 +54,15 @@ def _school_helpers():
 @bp.route("")
 @public
 def finder():
-    form = FinderForm(request.args)
-    if not form.validate():
-        return render("schools/finder.html", block="results", form=form, result=None, status=422)
-
     def make() -> dict:
-        return {"form": form, **_search(form), "title": gettext("Find a school")}
+        form = FinderForm(request.args)
+        title = gettext("Find a school")
+        if not form.validate():
+            return {"form": form, "result": None, "title": title, "status": 422}
+        return {"form": form, **_search(form), "title": title}
 
+    # The filters are checked inside make(): whether they are valid depends only on the
+    # query string, so a cached answer (a 422 included) needs no form at all.
     key = tuple(sorted(request.args.items(multi=True)))
     return render_cached(
         "schools/finder.html", key=key, stamp_name="schools", make=make, fragment_block="results"

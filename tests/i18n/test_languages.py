@@ -61,6 +61,24 @@ def test_switcher_keeps_the_page_and_its_query(client, login_as):
     assert 'lang="ar">العربية</a>' in html
 
 
+@pytest.mark.parametrize(
+    ("path", "base_url"),
+    [
+        ("/es/schools?q=caf%C3%A9&grade=3&magnet=y", "http://localhost/"),
+        ("/ar/staff/schools/19647330100743", "http://localhost/"),
+        ("/zh_Hant/", "http://localhost/families/"),
+        ("/healthz", "http://localhost/"),
+    ],
+)
+def test_switcher_links_are_the_page_built_for_each_language(app, path, base_url):
+    from app.i18n import language_links, language_url
+
+    with app.test_request_context(path, base_url=base_url):
+        app.preprocess_request()
+        expected = [language_url(language.code) for language in LANGUAGES.values()]
+        assert [url for _, url in language_links()] == expected
+
+
 def test_switcher_names_each_language_in_itself_and_marks_the_current_one(client):
     html = client.get("/ko/account/sign-in").get_data(as_text=True)
     for language in LANGUAGES.values():

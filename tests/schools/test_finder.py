@@ -61,6 +61,14 @@ def test_a_malformed_zip_code_is_a_422_that_keeps_what_was_typed(client, make_sc
     assert 'lang="es"' in html
 
 
+def test_an_invalid_search_is_still_a_422_when_asked_again(client, make_school):
+    make_school("Jacaranda Elementary")
+    for headers in ({}, HX, {}, HX):
+        response = client.get("/en/schools?near=9001x", headers=headers)
+        assert response.status_code == 422
+        assert "Enter a 5-digit ZIP code, such as 90012." in response.get_data(as_text=True)
+
+
 def test_a_misspelling_gets_suggestions(client, make_school):
     make_school("Jacaranda Elementary")
     page = client.get("/en/schools?q=jakaranda").get_data(as_text=True)
@@ -82,6 +90,14 @@ def test_htmx_gets_a_small_results_fragment_that_announces_the_count(client, mak
     assert '<div hx-swap-oob="innerHTML:#live-region">1 school found</div>' in html
     assert len(response.data) < 8 * 1024
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_full_page_of_results_is_a_fragment_under_8_kb(client, make_school):
+    for number in range(25):
+        make_school(f"Avenue {number:02d} Street Elementary School", charter=number % 3 == 0)
+    response = client.get("/en/schools?q=elementary", headers=HX)
+    assert len(names(response.get_data(as_text=True))) == 20
+    assert len(response.data) < 8 * 1024
 
 
 def test_pages_and_every_state_are_shareable_urls(client, make_school):
