@@ -269,8 +269,8 @@ def send_back(version: ContentVersion, reviewer, comment: str) -> ContentReview:
 
 
 def states(kind: str, entity_id: str) -> dict[str, str]:
-    """The state of the entity's translation in every language that has a version, in one
-    query; a language without one is untranslated."""
+    """The state of the entity's translation in every language that has a version (two
+    queries, whatever the number of languages); a language without one is untranslated."""
     english = content.newest_published(kind, entity_id, content.SOURCE_LOCALE)
     if english is None:
         return {}
