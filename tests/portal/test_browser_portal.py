@@ -82,6 +82,9 @@ def test_staff_approve_a_request_and_the_family_is_told_in_spanish(
     family.locator("#q").fill("jacaranda")
     family.locator("main form[role=search] button").click()
     family.locator(f"a[href*='school={SCHOOL_A}']").click()
+    # The next page, loaded with its styles, before axe looks at it.
+    expect(family.locator("#first_name")).to_be_visible()
+    family.wait_for_load_state("load")
     assert_accessible(family)
     family.locator("main form button[type=submit]").click()  # empty: errors, accessibly
     expect(family.locator(".error-summary")).to_be_visible()
