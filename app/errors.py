@@ -63,11 +63,28 @@ RATE_LIMIT_MESSAGE = _l(
 
 
 def init_errors(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _refuse_nul_characters():
+    """No one types a NUL character, and PostgreSQL refuses to store or compare one: a request
+    carrying one in a field is answered 400, before any query sees it."""
+    from flask import request
+
+    fields = [*request.args.items(multi=True)]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields += request.form.items(multi=True)
+    if any("\x00" in key or "\x00" in value for key, value in fields):
+        return error_page(400)
+    return None
 
 
 def error_page(status: int, message=None, headers=None):
