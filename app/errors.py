@@ -63,7 +63,7 @@ RATE_LIMIT_MESSAGE = _l(
 
 
 def init_errors(app: Flask) -> None:
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_drop_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
@@ -71,20 +71,27 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def _refuse_nul_characters():
-    """No one types a NUL character, and PostgreSQL refuses to store or compare one: a request
-    carrying one in a field is answered 400, before any query sees it."""
+def _drop_nul_characters() -> None:
+    """No one types a NUL character, and PostgreSQL refuses to store or compare one: it is
+    taken out of every field before a form or a query sees it, so the field is validated as
+    typed (a 422 that keeps the rest) or searched without it."""
     from flask import request
+    from werkzeug.datastructures import ImmutableMultiDict
 
-    fields = [*request.args.items(multi=True)]
+    def cleaned(fields):
+        if not any("\x00" in k or "\x00" in v for k, v in fields.items(multi=True)):
+            return None
+        return ImmutableMultiDict(
+            [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in fields.items(multi=True)]
+        )
+
+    if (args := cleaned(request.args)) is not None:
+        request.args = args
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
-    ):
-        fields += request.form.items(multi=True)
-    if any("\x00" in key or "\x00" in value for key, value in fields):
-        return error_page(400)
-    return None
+    ) and (form := cleaned(request.form)) is not None:
+        request.form = form
 
 
 def error_page(status: int, message=None, headers=None):
