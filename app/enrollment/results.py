@@ -69,6 +69,7 @@ from app.enrollment.services import (
     EnrollmentError,
     Locked,
     choice_priority,
+    cycle_programs,
     from_district,
     recipient,
 )
@@ -268,14 +269,13 @@ class Comparison:
     first: SelectionRun
     second: SelectionRun
     different_offers: int
-    applicants: int
 
 
 def compare(first: SelectionRun, second: SelectionRun) -> Comparison:
     offers = [_offers_by_applicant(run) for run in (first, second)]
     everyone = set(first.result["lottery"]) | set(second.result["lottery"])
     different = sum(offers[0].get(a) != offers[1].get(a) for a in everyone)
-    return Comparison(first, second, different, len(everyone))
+    return Comparison(first, second, different)
 
 
 def _offers_by_applicant(run: SelectionRun) -> dict[str, str]:
@@ -795,14 +795,7 @@ class SeatRow:
 def seat_report(cycle: Cycle, schools: list[str] | None = None) -> list[SeatRow]:
     """Per program and grade: seats, accepted, offers outstanding, open, families waiting."""
     run = published_run(cycle)
-    query = (
-        select(CycleProgram)
-        .where(CycleProgram.cycle_id == cycle.id)
-        .options(selectinload(CycleProgram.seats))
-    )
-    programs = list(db.session.scalars(query))
-    if schools is not None:
-        programs = [cp for cp in programs if cp.program.cds_code in schools]
+    programs = db.session.scalars(cycle_programs(cycle, schools)).unique().all()
     counts: dict[tuple[int, int, str], int] = defaultdict(int)
     if run is not None:
         for cp_id, grade, status, number in db.session.execute(

@@ -251,8 +251,9 @@ class ProgramFilters:
     language: str = ""
 
 
-def find_programs(cycle: Cycle, filters: ProgramFilters):
-    """A query of the cycle's programs matching ``filters``, by school name."""
+def cycle_programs(cycle: Cycle, schools: list[str] | None = None):
+    """A query of the cycle's programs by school name, with school and seats loaded; only
+    those of ``schools`` (CDS codes) if given."""
     query = (
         select(CycleProgram)
         .join(Program, CycleProgram.program_id == Program.id)
@@ -264,6 +265,14 @@ def find_programs(cycle: Cycle, filters: ProgramFilters):
         )
         .order_by(School.name, Program.id)
     )
+    if schools is not None:
+        query = query.where(Program.cds_code.in_(schools))
+    return query
+
+
+def find_programs(cycle: Cycle, filters: ProgramFilters):
+    """A query of the cycle's programs matching ``filters``, by school name."""
+    query = cycle_programs(cycle)
     for word in normalize(filters.q).split()[:8]:
         query = query.where(School.search_text.contains(word, autoescape=True))
     if filters.grade is not None:
@@ -1213,17 +1222,7 @@ def demand_report(cycle: Cycle, schools: list[str] | None = None) -> list[Demand
     ).all()
     for cycle_program_id, grade, rank in rows:
         counts[(cycle_program_id, grade)][min(rank, 4)] += 1
-    programs = db.session.scalars(
-        select(CycleProgram)
-        .join(Program, CycleProgram.program_id == Program.id)
-        .join(School, Program.cds_code == School.cds_code)
-        .where(CycleProgram.cycle_id == cycle.id)
-        .options(
-            joinedload(CycleProgram.program).joinedload(Program.school),
-            selectinload(CycleProgram.seats),
-        )
-        .order_by(School.name, Program.id)
-    ).unique()
+    programs = db.session.scalars(cycle_programs(cycle)).unique()
     report = []
     for cycle_program in programs:
         if schools is not None and cycle_program.program.cds_code not in schools:

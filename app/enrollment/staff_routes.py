@@ -709,7 +709,7 @@ def _run_or_404(run_id: int) -> SelectionRun:
 def _program_titles(cycle: Cycle) -> dict[str, tuple[str, str]]:
     """Seat key -> (program title, grade label), for the run's tables."""
     titles = {}
-    for cycle_program in cycle.programs:
+    for cycle_program in db.session.scalars(services.cycle_programs(cycle)).unique():
         for row in cycle_program.seats:
             titles[results.seat_key(cycle_program.id, row.grade)] = (
                 services.choice_title(cycle_program),
