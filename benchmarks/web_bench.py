@@ -464,14 +464,43 @@ def _first_load(browser, url: str) -> dict:
     }
 
 
-def fragment_sizes(base: str, targets: list[Target]) -> dict:
+def fragment_sizes(base: str, targets: list[Target], note: dict) -> dict:
     sizes = {}
     for target in targets:
-        status, body = fetch(base + target.path, target.headers)
-        if status != 200 or b"<html" in body:
-            raise BenchFailed(f"{target.path} with HX-Request did not answer a fragment")
-        sizes[target.name] = {"raw_bytes": len(body), "gzip_bytes": gzip_size(body)}
+        sizes[target.name] = _fragment(base, target.path)
+    sizes.update(largest_fragment(base, note["near_zip"], len(note["every_school"])))
     return sizes
+
+
+def _fragment(base: str, path: str) -> dict:
+    status, body = fetch(base + path, HX)
+    if status != 200 or b"<html" in body:
+        raise BenchFailed(f"{path} with HX-Request did not answer a fragment")
+    return {"raw_bytes": len(body), "gzip_bytes": gzip_size(body), "path": path}
+
+
+def largest_fragment(base: str, near_zip: str, schools: int) -> dict:
+    """The largest results fragment over every page of a search near ``near_zip`` (every
+    school, with its distance) and a few common searches, in every language."""
+    from app.i18n.locales import LANGUAGES
+    from app.schools.services import PER_PAGE
+
+    searches = ["q=elementary", "q=magnet", "q=academy", "q=high", "magnet=y", "charter=y"]
+    searches += [f"near={near_zip}&grade=3"]
+    count = 0
+    largest = {"raw_bytes": 0}
+    for lang in LANGUAGES:
+        paths = [f"/{lang}/schools?{query}" for query in searches]
+        paths += [
+            f"/{lang}/schools?near={near_zip}&page={page}"
+            for page in range(1, -(-schools // PER_PAGE) + 1)
+        ]
+        for path in paths:
+            size = _fragment(base, path)
+            count += 1
+            if size["raw_bytes"] > largest["raw_bytes"]:
+                largest = size
+    return {f"largest of {count} fragments (every school, {len(LANGUAGES)} languages)": largest}
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -585,7 +614,8 @@ def _weight_lines(results: dict) -> list[str]:
     ]
     for name, size in results["fragments"].items():
         lines.append(
-            f"| {name} | {size['raw_bytes'] / 1024:.1f} | {size['gzip_bytes'] / 1024:.1f} |"
+            f"| {name}: `{size['path']}` | {size['raw_bytes'] / 1024:.1f} "
+            f"| {size['gzip_bytes'] / 1024:.1f} |"
         )
     if results["weight"] is None:
         return [*lines, "", f"Page weight not measured: {results['weight_error'] or 'skipped'}"]
@@ -753,7 +783,7 @@ def measure(
         "targets": [{**vars(t), "rotate": len(t.rotate)} for t in targets],
         "pages": pages,
         "load": measure_load(base, server_pid, targets, script, settings),
-        "fragments": fragment_sizes(base, [t for t in targets if t.headers]),
+        "fragments": fragment_sizes(base, [t for t in targets if t.headers], note),
         "weight": None,
         "weight_error": "skipped (--no-browser)" if no_browser else None,
     }

@@ -28,7 +28,10 @@ from app.schools.models import (
 )
 from app.schools.search import normalize
 
-PER_PAGE = 20
+# Schools per page of results. Twelve keeps a page's htmx fragment under 8 KB in every
+# language even for the longest cards (Armenian and Russian words are long, and two bytes a
+# letter), and is about three screens on a phone.
+PER_PAGE = 12
 EARTH_RADIUS_MILES = 3958.8
 COORDINATES = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 

@@ -73,7 +73,7 @@ def test_search_near_a_zip_code_without_javascript(browser, base_url, schools):
     page.locator(".finder-filters summary").click()
     page.locator("#near").fill("91331")
     page.locator("form.finder-form button[type=submit]").last.click()
-    first = page.locator(".school-card__name").first
+    first = page.locator(".school-list h3").first
     expect(first).to_have_text("Toyon High School")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
@@ -89,7 +89,7 @@ def test_use_my_location_sorts_by_distance(browser, base_url, schools):
     page.goto(f"{base_url}/en/schools")
     page.locator(".finder-filters summary").click()
     page.get_by_role("button", name="Use my location").click()
-    expect(page.locator(".school-card__name").first).to_have_text("Sycamore Elementary")
+    expect(page.locator(".school-list h3").first).to_have_text("Sycamore Elementary")
     context.close()
 
 

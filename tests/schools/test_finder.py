@@ -2,11 +2,14 @@
 
 import re
 
+from app.i18n.locales import LANGUAGES
+from app.schools.services import PER_PAGE
+
 HX = {"HX-Request": "true"}
 
 
 def names(html):
-    return re.findall(r'class="school-card__name"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<h3><a href="/[^"]+/schools/\d{14}">([^<]+)</a>', html)
 
 
 def test_search_by_name_address_or_zip_ignores_accents_and_case(client, make_school):
@@ -92,22 +95,32 @@ def test_htmx_gets_a_small_results_fragment_that_announces_the_count(client, mak
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_a_full_page_of_results_is_a_fragment_under_8_kb(client, make_school):
-    for number in range(25):
-        make_school(f"Avenue {number:02d} Street Elementary School", charter=number % 3 == 0)
-    response = client.get("/en/schools?q=elementary", headers=HX)
-    assert len(names(response.get_data(as_text=True))) == 20
-    assert len(response.data) < 8 * 1024
+def test_a_full_page_of_long_results_is_a_fragment_under_8_kb_in_every_language(
+    client, make_school
+):
+    # As long as real cards get: a 60-letter name, both badges, the longest school type,
+    # a distance, and a pager.
+    for number in range(PER_PAGE + 3):
+        make_school(
+            f"Avenue {number:02d} Visual and Performing Arts Magnet Elementary School",
+            level="Alternative Schools of Choice",
+            charter=True,
+            magnet=True,
+        )
+    for code in LANGUAGES:
+        response = client.get(f"/{code}/schools?q=avenue&near=90012", headers=HX)
+        assert len(names(response.get_data(as_text=True))) == PER_PAGE
+        assert len(response.data) < 8 * 1024, code
 
 
 def test_pages_and_every_state_are_shareable_urls(client, make_school):
-    for number in range(25):
+    for number in range(PER_PAGE + 5):
         make_school(f"School {number:02d} Elementary")
     first = client.get("/en/schools?q=elementary&grade=2").get_data(as_text=True)
     assert "Page 1 of 2" in first
     assert 'href="/en/schools?q=elementary&amp;grade=2&amp;page=2"' in first
     second = client.get("/en/schools?q=elementary&grade=2&page=2").get_data(as_text=True)
-    assert names(second) == [f"School {n:02d} Elementary" for n in range(20, 25)]
+    assert names(second) == [f"School {n:02d} Elementary" for n in range(PER_PAGE, PER_PAGE + 5)]
     assert client.get("/en/schools?page=-3&grade=99").status_code == 422
 
 
