@@ -8,6 +8,8 @@ from werkzeug.routing import BaseConverter
 from app.extensions import babel
 from app.i18n.catalog import init_catalog_reload
 from app.i18n.locales import DEFAULT, LANGUAGES, Language, from_tag
+from app.i18n.lookup import init_lookup
+from app.i18n.numbers import init_numbers
 
 LANG_COOKIE = "lang"
 
@@ -35,6 +37,8 @@ def select_locale() -> str:
 def init_i18n(app: Flask) -> None:
     app.url_map.converters["lang"] = LangConverter
     babel.init_app(app, locale_selector=select_locale)
+    init_numbers(app)  # after Flask-Babel, whose number filters these replace
+    init_lookup(app)  # likewise its translation look-up
     app.url_value_preprocessor(_pull_lang_code)
     app.url_defaults(_add_lang_code)
     app.before_request(_redirect_non_canonical_language)

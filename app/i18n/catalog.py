@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.cache import pages
 from app.extensions import db
 from app.i18n.locales import DEFAULT, LANGUAGES, Language
+from app.i18n.lookup import forget
 
 EXTENSION = "catalog_reload"
 DOMAIN = "messages"
@@ -110,9 +111,11 @@ def install(language: Language, version: int | None) -> support.Translations:
             db.session.rollback()
             translations = build_translations(language, with_database=False)
             get_domain().cache[cache_key(language)] = translations
+            forget()
             catalogs.built.pop(language.code, None)
             return translations
         get_domain().cache[cache_key(language)] = translations
+        forget()
         replaced = catalogs.built.get(language.code)
         catalogs.built[language.code] = (version, translations)
     if replaced is not None:

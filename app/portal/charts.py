@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date
+
+from app.i18n.numbers import format_percent
 
 # Drawn for a phone's width: at 360 units, 11-unit text is about 11 pixels on a phone.
 WIDTH = 360

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, format_percent, gettext, ngettext
+from flask_babel import gettext, ngettext
+
+from app.i18n.numbers import format_decimal, format_percent
 
 SIGNED = "+#,##0.0;−#,##0.0"
 

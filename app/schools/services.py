@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Row, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.content.services import published_texts
@@ -220,15 +220,19 @@ class Indicator:
 class Snapshot:
     school: School
     indicators: list[Indicator]
-    resources: dict[str, list[Resource]]
-    demographics: dict[str, Demographic]
+    resources: dict[str, list[Row]]  # rows of school_resources
+    demographics: dict[str, Row]  # rows of school_demographics
     sources: dict[int, Source]
     profile: object  # app.content.services.Text or None
     program_texts: dict
 
 
 def snapshot(cds_code: str, locale: str) -> Snapshot | None:
-    """Everything a school's page shows, in a bounded number of queries."""
+    """Everything a school's page shows, in a bounded number of queries.
+
+    The hundreds of published figures are read as plain rows rather than ORM objects: they
+    are only displayed, and building an object for each was a large part of a page's cost.
+    """
     school = db.session.scalar(
         select(School).where(School.cds_code == cds_code).options(selectinload(School.programs))
     )
@@ -236,16 +240,14 @@ def snapshot(cds_code: str, locale: str) -> Snapshot | None:
         return None
     sources = {s.id: s for s in db.session.scalars(select(Source))}
     metrics = {m.id: m for m in db.session.scalars(select(Metric))}
-    outcomes = db.session.scalars(select(Outcome).where(Outcome.cds_code == cds_code)).all()
-    district = db.session.scalars(
-        select(DistrictOutcome).where(
-            DistrictOutcome.cds_code == DISTRICT_CDS, DistrictOutcome.subgroup_id == "all"
-        )
-    ).all()
-    resources = db.session.scalars(
-        select(Resource).where(Resource.cds_code == cds_code).order_by(Resource.school_year)
-    ).all()
-    demographics = db.session.scalars(select(Demographic).where(Demographic.cds_code == cds_code))
+    outcomes = _rows(Outcome, Outcome.cds_code == cds_code)
+    district = _rows(
+        DistrictOutcome,
+        DistrictOutcome.cds_code == DISTRICT_CDS,
+        DistrictOutcome.subgroup_id == "all",
+    )
+    resources = _rows(Resource, Resource.cds_code == cds_code, order_by=Resource.school_year)
+    demographics = _rows(Demographic, Demographic.cds_code == cds_code)
     texts = published_texts("program", [p.id for p in school.programs], locale)
     profile = published_texts("school_profile", [cds_code], locale).get(cds_code)
     return Snapshot(
@@ -257,6 +259,14 @@ def snapshot(cds_code: str, locale: str) -> Snapshot | None:
         profile=profile,
         program_texts=texts,
     )
+
+
+def _rows(model, *where, order_by=None) -> list[Row]:
+    """``model``'s table rows (every column, by attribute) matching ``where``."""
+    query = select(*model.__table__.c).where(*where)
+    if order_by is not None:
+        query = query.order_by(order_by)
+    return db.session.execute(query).all()
 
 
 def _figure(row, sources) -> Figure:
@@ -299,9 +309,9 @@ def _indicators(outcomes, district, metrics, sources) -> list[Indicator]:
     return indicators
 
 
-def _group_resources(resources) -> dict[str, list[Resource]]:
+def _group_resources(resources) -> dict[str, list[Row]]:
     """The latest year of each metric and dimension, grouped by metric."""
-    latest: dict[tuple[str, str], Resource] = {}
+    latest: dict[tuple[str, str], Row] = {}
     for row in resources:  # ordered by year, so later years win
         latest[(row.metric_id, row.dimension)] = row
     grouped = defaultdict(list)
