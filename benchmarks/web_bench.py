@@ -12,10 +12,10 @@ Latency is judged at 2 connections, one request in flight per worker: with 16 co
 measures throughput again (it is still shown, as "p95 at -c16").
 
 The judged pages are requested again and again, so after the first request each is served
-from the workers' page cache. Two rows that are not judged show the other side: every
-school's snapshot, and a search for every school's name, in turn and in four languages; that
-is several times more pages than a worker's cache holds, so nearly every request renders its
-page.
+from the workers' page cache. Two rows show the other side: every school's snapshot, and a
+search for every school's name, in turn and in four languages; that is several times more
+pages than a worker's cache holds, so nearly every request renders its page. Their p95 at 2
+connections is judged against the same limit; their throughput ratio is shown, not judged.
 
 Page weight: Chromium (Playwright) loads home, the finder and a snapshot with an empty cache;
 every response body is summed raw and gzip-compressed at level 6 (gunicorn sends no
@@ -75,13 +75,17 @@ MAX_FIRST_LOAD_GZIP = 60 * 1024
 MAX_FRAGMENT_RAW = 8 * 1024
 
 # Prepended to WRK_SCRIPT for a target that requests its paths in turn; each wrk thread
-# starts at its own place in the list, so two threads do not ask for the same page together.
+# starts at its own place in the list, so two threads do not ask for the same page together,
+# and each run starts at a random place, so it does not ask for the pages the run before it
+# has just put in the cache.
 ROTATE_SCRIPT = """
 local paths = {%s}
 local i = 0
 local threads = 0
+math.randomseed(os.time())
+local start = math.random(0, #paths - 1)
 setup = function(thread)
-  thread:set("offset", threads * math.floor(#paths / 2))
+  thread:set("offset", (start + threads * math.floor(#paths / 2)) %% #paths)
   threads = threads + 1
 end
 init = function(args)
@@ -353,7 +357,7 @@ def measure_load(
             runs[healthz.name].append(after)
             stats["ratio"] = stats["rps"] / ((before["rps"] + after["rps"]) / 2)
             stats["cpu_ratio"] = (before["cpu_us"] + after["cpu_us"]) / 2 / stats["cpu_us"]
-            if settings.latency_duration and target.page:
+            if settings.latency_duration and (target.page or target.rotate):
                 latency = _latency_run(base, target, script, settings)
                 stats["latency_p95_us"] = latency["p95_us"]
                 stats["latency_p50_us"] = latency["p50_us"]
@@ -516,11 +520,22 @@ def check_targets(results: dict) -> list[dict]:
     connections = results["settings"]["connections"]
     latency_connections = results["settings"]["latency_connections"]
     pages = {t["name"] for t in results["targets"] if t["page"]}
+    misses = {t["name"] for t in results["targets"] if t["rotate"]}
     for name, stats in results["load"].items():
         cpu = round(stats["cpu_ms"], 3) if stats["cpu_ms"] is not None else None
         checks.append(
             {"metric": f"{name}: server CPU ms/req", "value": cpu, "target": "", "ok": None}
         )
+        if name in misses and stats["latency_p95_ms"] is not None:
+            # A family opening a page nobody opened lately still gets it in time.
+            checks.append(
+                _check(
+                    f"{name}: p95 ms at -c{latency_connections} (cache misses)",
+                    stats["latency_p95_ms"],
+                    MAX_P95_MS,
+                    "<",
+                )
+            )
         if name not in pages:
             continue
         checks.append(_check(f"{name}: req/s ratio to /healthz", stats["ratio"], MIN_RATIO, ">="))
@@ -582,7 +597,7 @@ def markdown(results: dict) -> str:
         f"-c{latency} for {WORKERS} workers (-d{settings['latency_duration']}s); at "
         f"-c{connections} a request mostly waits for the ones queued ahead of it. Rows "
         f'"in turn" go through every school in {len(ROTATE_LANGUAGES)} languages, so '
-        "nearly every request misses the page cache; they are not judged.",
+        "nearly every request misses the page cache; only their p95 is judged.",
         "",
         f"| URL | req/s | ratio | CPU ms/req | CPU ratio | p50 ms -c{connections} "
         f"| p95 ms -c{connections} | p99 ms -c{connections} | p50 ms -c{latency} "
