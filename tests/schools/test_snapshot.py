@@ -115,6 +115,11 @@ def test_unknown_schools_are_404(client, path):
 def test_the_snapshot_is_right_to_left_in_arabic_and_printable(client, school):
     html = client.get(f"/ar/schools/{school}").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in html
+    # The English address is isolated whole: in a right-to-left line, the house number
+    # would otherwise be laid out after the street ("Test Street, Los Angeles 1").
+    assert "<bdi>1 Test Street, Los Angeles, CA 90012</bdi>" in html
+    finder = client.get("/ar/schools?q=jacaranda").get_data(as_text=True)
+    assert "<bdi>1 Test Street, Los Angeles 90012</bdi>" in finder
     css = client.get("/static/css/app.css").get_data(as_text=True)
     assert "@media print" in css
 
