@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -75,8 +76,6 @@ def _drop_nul_characters() -> None:
     """No one types a NUL character, and PostgreSQL refuses to store or compare one: it is
     taken out of every field before a form or a query sees it, so the field is validated as
     typed (a 422 that keeps the rest) or searched without it."""
-    from flask import request
-    from werkzeug.datastructures import ImmutableMultiDict
 
     def cleaned(fields):
         if not any("\x00" in k or "\x00" in v for k, v in fields.items(multi=True)):

@@ -132,6 +132,7 @@ class RunInput:
     # points)
     choices: dict[tuple[str, str], tuple[int, tuple[str, ...], int, int]]
     left_out: dict[str, int] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)  # by applicant id
 
     @property
     def digest(self) -> str:
@@ -177,8 +178,10 @@ def gather(cycle: Cycle) -> RunInput:
     attributes: dict[str, dict[str, str]] = {}
     choices: dict[tuple[str, str], tuple[int, tuple[str, ...], int, int]] = {}
     left_out = {PENDING: 0, NOT_ELIGIBLE: 0}
+    by_id: dict[str, Application] = {}
     for application in applications:
         applicant_id = str(application.id)
+        by_id[applicant_id] = application
         ranked = []
         for choice in application.choices:
             key = seat_key(choice.cycle_program_id, application.grade)
@@ -200,7 +203,7 @@ def gather(cycle: Cycle) -> RunInput:
             "grade": str(application.grade),
             "home_language": application.home_language,
         }
-    return RunInput(engine_programs, applicants, attributes, choices, left_out)
+    return RunInput(engine_programs, applicants, attributes, choices, left_out, by_id)
 
 
 # --- dry runs ---------------------------------------------------------------------------------
@@ -318,22 +321,17 @@ def publish(
     run.published_by_id = actor.id if actor else None
     result = run.result
     seats = {program.id: program.seats for program in data.programs}
-    applications = {
-        str(a.id): a
-        for a in db.session.scalars(
-            select(Application).where(
-                Application.cycle_id == cycle.id, Application.status == SUBMITTED
-            )
-        )
-    }
+    applications = data.applications
     for applicant_id, number in result["lottery"].items():
         applications[applicant_id].lottery_number = number
     reasons = _Reasons(data, result["admitted"], seats)
+    offers = []
     for key, admitted in result["admitted"].items():
         for applicant_id in admitted:
             offer = _new_offer(data, run, applications[applicant_id], key, cycle.respond_by, now)
             offer.basis = reasons.offered(applicant_id, key)
             db.session.add(offer)
+            offers.append(offer)
     for key, waiting in result["waitlists"].items():
         for number, applicant_id in enumerate(waiting, start=1):
             place = _new_place(data, run, applications[applicant_id], key)
@@ -346,8 +344,8 @@ def publish(
                 after={"program": place.cycle_program_id, "grade": place.grade, "position": number},
                 actor=actor,
             )
-    db.session.flush()
-    for offer in db.session.scalars(select(Offer).where(Offer.run_id == run.id)):
+    db.session.flush()  # the offers' ids, for the audit log
+    for offer in offers:
         _audit_answer(offer, "enrollment.offer", actor)
     for application in applications.values() if send_letters else ():
         _send_letter(

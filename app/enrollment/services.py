@@ -1222,11 +1222,9 @@ def demand_report(cycle: Cycle, schools: list[str] | None = None) -> list[Demand
     ).all()
     for cycle_program_id, grade, rank in rows:
         counts[(cycle_program_id, grade)][min(rank, 4)] += 1
-    programs = db.session.scalars(cycle_programs(cycle)).unique()
+    programs = db.session.scalars(cycle_programs(cycle, schools)).unique()
     report = []
     for cycle_program in programs:
-        if schools is not None and cycle_program.program.cds_code not in schools:
-            continue
         for row in cycle_program.seats:
             found = counts.get((cycle_program.id, row.grade), Counter())
             report.append(DemandRow(cycle_program, row.grade, row.seats, dict(found)))
