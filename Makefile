@@ -55,7 +55,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 # Every benchmark (web pages, the selection engine, load and catalog checks); writes
-# benchmarks/RESULTS.md. Needs wrk and Chromium (the CI script installs them).
+# benchmarks/RESULTS.md. Needs wrk and Chromium (`apt-get install -y wrk chromium`; CI runs
+# the tests, not the benchmarks).
 bench: install-dev translations
 	$(BIN)/python benchmarks/run_all.py
 
